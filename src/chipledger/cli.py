@@ -1,0 +1,31 @@
+"""Command line: `chipledger validate`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="chipledger", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check every table of the ledger ($CHIPLEDGER_DATA or data/)")
+    args = parser.parse_args(argv)
+
+    from . import data
+
+    if args.command == "validate":
+        try:
+            data.validate()
+        except data.DataError as error:
+            print(f"chipledger validate: {error}", file=sys.stderr)
+            return 1
+        folder = data.data_dir()
+        counts = {name: len(data._rows(folder / f"{name}.csv")) for name in data.table_names()}
+        summary = ", ".join(f"{name} {n}" for name, n in counts.items())
+        print(f"ledger at {folder} is valid: {sum(counts.values())} rows ({summary})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

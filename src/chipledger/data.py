@@ -1,0 +1,372 @@
+"""Loading and validating the ledger: the CSV tables in data/ and their datapackage.json.
+
+Validation has two layers. Frictionless checks what the Table Schema can say (types, required fields,
+vocabularies, primary and foreign keys); `_RULES` below checks what it cannot (a peak_flops row names
+its precision and sparsity, a unit has its metric's dimension, one preferred row per key, finite
+numbers). Any breach raises DataError naming the file, line, column, value and rule; nothing is
+returned from a table that breaks a rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+
+from . import units
+
+ENV_VAR = "CHIPLEDGER_DATA"
+PACKAGE_FILE = "datapackage.json"
+_REPO_DATA = Path(__file__).resolve().parents[2] / "data"
+_MAX_REPORTED = 20
+
+
+class DataError(ValueError):
+    """The ledger breaks a rule. The message names file, line, column, value and the rule."""
+
+
+def data_dir() -> Path:
+    """The folder holding the ledger: $CHIPLEDGER_DATA if set, else data/ of the repository."""
+    return Path(os.environ.get(ENV_VAR) or _REPO_DATA)
+
+
+def validate() -> None:
+    """Checks the whole ledger (every table, key and vocabulary). Raises DataError on any breach."""
+    _checked_package(data_dir())
+
+
+def table_names() -> list[str]:
+    """Names of the tables declared in datapackage.json, in declared order."""
+    return [r["name"] for r in _read_descriptor(data_dir())["resources"]]
+
+
+def load(name: str) -> pd.DataFrame:
+    """One table of the ledger, validated, with columns typed from its schema.
+
+    Numbers are floats, integers nullable Int64, dates datetime64, booleans bool, empty text NA.
+    Raises DataError if the ledger breaks a rule (the whole ledger is checked: foreign keys span tables).
+    """
+    folder = data_dir()
+    descriptor = _checked_package(folder)
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    if name not in resources:
+        raise DataError(f"{folder / PACKAGE_FILE}: no table named {name!r}; tables: {', '.join(resources)}")
+    resource = resources[name]
+    return _typed_frame(folder / resource["path"], resource["schema"]["fields"])
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def _read_descriptor(folder: Path) -> dict:
+    path = folder / PACKAGE_FILE
+    if not path.is_file():
+        raise DataError(f"{path}: missing; set {ENV_VAR} to a folder holding the ledger")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from None
+
+
+def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number, row) pairs of a CSV file; the line is where the record starts."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows, start = [], 2
+        for row in reader:
+            rows.append((start, row))
+            start = reader.line_num + 1
+        return rows
+
+
+def _typed_frame(path: Path, fields: list[dict]) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for field in fields:
+        column, kind = field["name"], field["type"]
+        text = frame[column].replace("", None)
+        if kind == "number":
+            frame[column] = pd.to_numeric(text).astype("float64")
+        elif kind == "integer":
+            frame[column] = pd.to_numeric(text).astype("Int64")
+        elif kind == "date":
+            frame[column] = pd.to_datetime(text, format="%Y-%m-%d")
+        elif kind == "boolean":
+            frame[column] = text.map({"true": True, "false": False}).astype("bool")
+        else:
+            frame[column] = text.astype("string")
+    return frame
+
+
+# --- checking ------------------------------------------------------------------------------------
+
+_cache: dict[Path, tuple[tuple, dict]] = {}
+
+
+def _checked_package(folder: Path) -> dict:
+    """The descriptor of a ledger that passed every check (cached while no file changes)."""
+    folder = folder.resolve()
+    descriptor = _read_descriptor(folder)
+    paths = [folder / PACKAGE_FILE] + [folder / r["path"] for r in descriptor["resources"]]
+    for resource, path in zip(descriptor["resources"], paths[1:]):
+        if not path.is_file():
+            raise DataError(f"{path}: missing table file for table {resource['name']!r}")
+        if not path.read_bytes().lstrip(b"\xef\xbb\xbf").strip():
+            raise DataError(f"{path}, line 1: empty file; a table needs at least its header line")
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    if folder in _cache and _cache[folder][0] == stamp:
+        return _cache[folder][1]
+    problems = _schema_problems(folder)
+    if not problems:
+        problems = _rule_problems(folder, descriptor)
+    if problems:
+        shown = problems[:_MAX_REPORTED]
+        more = f"\n... and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
+        raise DataError(f"{len(problems)} problem(s) in the ledger at {folder}:\n" + "\n".join(shown) + more)
+    _cache[folder] = (stamp, descriptor)
+    return descriptor
+
+
+def _schema_problems(folder: Path) -> list[str]:
+    """What Frictionless finds against datapackage.json, one message per error."""
+    package = frictionless.Package(str(folder / PACKAGE_FILE))
+    report = package.validate()
+    problems = []
+    for error in report.errors:  # errors of the descriptor itself
+        problems.append(f"{folder / PACKAGE_FILE}: {error.message}")
+    for task in report.tasks:
+        resource = package.get_resource(task.name)
+        path = folder / resource.path
+        for error in task.errors:
+            problems.append(_describe(path, resource, error))
+    return problems
+
+
+def _describe(path: Path, resource: frictionless.Resource, error: frictionless.Error) -> str:
+    errors = frictionless.errors
+    if isinstance(error, errors.LabelError):
+        return (f"{path}, line 1, column {error.field_number} ({error.label!r}): "
+                f"{_LABEL_RULES.get(error.type, error.note)}")
+    if isinstance(error, errors.CellError):
+        rule = _cell_rule(resource, error)
+        return f"{path}, line {error.row_number}, column {error.field_name!r}: value {error.cell!r} {rule}"
+    if isinstance(error, errors.ForeignKeyError):
+        pairs = ", ".join(f"column {n!r}: value {c!r}" for n, c in zip(error.field_names, error.field_cells))
+        target = f"{error.reference_name or resource.name}.csv"
+        return f"{path}, line {error.row_number}, {pairs}: not found in {target} (unknown key)"
+    if isinstance(error, errors.PrimaryKeyError):
+        key = resource.schema.primary_key
+        cells = dict(zip(resource.schema.field_names, error.cells))
+        pairs = ", ".join(f"{k}={cells.get(k)!r}" for k in key)
+        return (f"{path}, line {error.row_number}, columns {', '.join(key)}: value ({pairs}) "
+                f"duplicates an earlier row's key ({error.note})")
+    if isinstance(error, errors.RowError):
+        return f"{path}, line {error.row_number}: {error.title.lower()} ({error.note})"
+    return f"{path}: {error.title.lower()} ({error.note})"
+
+
+_LABEL_COMPUTE_METRICS = ("peak_flops", "peak_ops")
+
+_RULES = {
+    "extra-label": "stray column not declared in datapackage.json",
+    "missing-label": "a declared column is missing from the header",
+    "incorrect-label": "header does not match the declared column at this position",
+    "duplicate-label": "column named twice in the header",
+    "blank-label": "blank column name in the header",
+}
+
+
+def _cell_rule(resource: frictionless.Resource, error: frictionless.Error) -> str:
+    field = resource.schema.get_field(error.field_name) if error.field_name else None
+    if error.type == "type-error" and field is not None:
+        fmt = {"date": " (YYYY-MM-DD)", "boolean": " (true or false)"}.get(field.type, "")
+        if field.format == "uri":
+            return "is not a valid URL (http:// or https://)"
+        return f"is not a valid {field.type}{fmt}"
+    if error.type == "constraint-error" and field is not None:
+        constraints = field.constraints
+        if "required" in error.note:
+            return "is empty but required"
+        if "enum" in error.note:
+            return f"is not in the vocabulary: {', '.join(map(str, constraints['enum']))}"
+        if "pattern" in error.note:
+            if field.name == "url":
+                return "is not a valid URL (http:// or https://)"
+            return f"does not match the pattern {constraints['pattern']}"
+        return f"breaks the constraint {error.note}"
+    if error.type == "extra-cell":
+        return "is in a stray column beyond the header"
+    if error.type == "missing-cell":
+        return "is missing: the row has fewer cells than the header"
+    return f"({error.type}: {error.note})"
+
+
+def _rule_problems(folder: Path, descriptor: dict) -> list[str]:
+    """The rules a Table Schema cannot say; see _RULES."""
+    problems = []
+    for resource in descriptor["resources"]:
+        path = folder / resource["path"]
+        fields = resource["schema"]["fields"]
+        rows = _rows(path)
+        numbers = [f["name"] for f in fields if f["type"] in ("number", "integer")]
+        for line, row in rows:
+            for column in numbers:
+                if row[column] and not math.isfinite(float(row[column])):
+                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
+                                    "is not a finite number")
+        for rule in _RULES.get(resource["name"], ()):
+            problems.extend(rule(path, rows))
+    return problems
+
+
+def _metric_rows(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """peak_flops and peak_ops name precision and sparsity (others name neither); units fit the metric."""
+    problems = []
+    for line, row in rows:
+        metric, unit = row["metric"], row["unit"]
+        if metric in _COMPUTE_METRICS:
+            for column in ("precision", "sparsity"):
+                if not row[column]:
+                    problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, "
+                                    f"but a {metric} row must name its precision and sparsity")
+        else:
+            for column in ("precision", "sparsity"):
+                if row[column]:
+                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
+                                    f"given for metric {metric!r}; only peak_flops and peak_ops rows have one")
+        wanted = units.METRICS[metric]
+        if units.dimension(unit) != wanted:
+            problems.append(f"{path}, line {line}, column 'unit': value {unit!r} measures "
+                            f"{units.dimension(unit)}, but metric {metric!r} needs a unit of {wanted}")
+    return problems
+
+
+def _estimates(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """An estimate states its range low <= value <= high; other rows state none."""
+    problems = []
+    for line, row in rows:
+        has_range = bool(row["low"] or row["high"])
+        if row["basis"] == "estimate":
+            if not (row["low"] and row["high"]):
+                problems.append(f"{path}, line {line}, column 'low'/'high': value "
+                                f"({row['low']!r}, {row['high']!r}): an estimate needs both ends of its range")
+            elif not float(row["low"]) <= float(row["value"]) <= float(row["high"]):
+                problems.append(f"{path}, line {line}, column 'value': value {row['value']!r} "
+                                f"is outside its range {row['low']}..{row['high']}")
+        elif has_range:
+            problems.append(f"{path}, line {line}, column 'low'/'high': value "
+                            f"({row['low']!r}, {row['high']!r}): only basis=estimate rows have a range")
+    return problems
+
+
+def _one_preferred(key_column: str):
+    """Exactly one row with preferred=true for each id, metric, precision and sparsity."""
+
+    def rule(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+        groups: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
+        for line, row in rows:
+            groups[(row[key_column], row["metric"], row["precision"], row["sparsity"])].append((line, row))
+        problems = []
+        for key, members in groups.items():
+            chosen = [line for line, row in members if row["preferred"] == "true"]
+            label = "/".join(k for k in key if k)
+            if len(chosen) != 1:
+                lines = [line for line, _ in members]
+                problems.append(
+                    f"{path}, line {lines[0]}, column 'preferred': value "
+                    f"{members[0][1]['preferred']!r}: {label} has {len(chosen)} preferred rows "
+                    f"(lines {', '.join(map(str, lines))}); exactly one must be true")
+        return problems
+
+    return rule
+
+
+_COMPUTE_METRICS = ("peak_flops", "peak_ops")
+
+_RULES = {
+    "chip_specs": (_metric_rows, _estimates, _one_preferred("chip_id")),
+    "system_specs": (_metric_rows, _estimates, _one_preferred("system_id")),
+}
+
+
+# --- derived views -------------------------------------------------------------------------------
+
+# specs() column -> (metric, precisions in order of choice, sparsity). FP8 means the chip's 8-bit
+# floating-point figure (FP8, or MXFP8 where that is what the vendor publishes); FP4 likewise.
+SPEC_COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "bf16_dense_flops": ("peak_flops", ("bf16",), "dense"),
+    "fp8_dense_flops": ("peak_flops", ("fp8", "mxfp8"), "dense"),
+    "fp4_dense_flops": ("peak_flops", ("fp4", "nvfp4", "mxfp4"), "dense"),
+    "bf16_sparse_flops": ("peak_flops", ("bf16",), "sparse"),
+    "fp8_sparse_flops": ("peak_flops", ("fp8", "mxfp8"), "sparse"),
+    "fp4_sparse_flops": ("peak_flops", ("fp4", "nvfp4", "mxfp4"), "sparse"),
+    "hbm_bytes": ("hbm_capacity", ("",), ""),
+    "hbm_bandwidth_bytes_per_s": ("hbm_bandwidth", ("",), ""),
+    "scaleup_bandwidth_bytes_per_s": ("scaleup_bandwidth", ("",), ""),
+    "tdp_w": ("tdp", ("",), ""),
+}
+
+
+def chip_figures(preferred_only: bool = True) -> pd.DataFrame:
+    """chip_specs.csv with each figure per chip in SI units (column si_value; si_low, si_high).
+
+    si_value = value x unit factor / chips_in_figure: FLOP/s, bytes, bytes/s or W for ONE chip.
+    """
+    frame = load("chip_specs")
+    if preferred_only:
+        frame = frame[frame["preferred"]]
+    factor = frame["unit"].map(lambda u: units.UNITS[str(u)][1]) / frame["chips_in_figure"].astype(float)
+    frame = frame.assign(
+        precision=frame["precision"].fillna(""),
+        sparsity=frame["sparsity"].fillna(""),
+        si_value=frame["value"] * factor,
+        si_low=frame["low"] * factor,
+        si_high=frame["high"] * factor,
+        si_unit=frame["metric"].map(lambda m: units.SI_UNIT[units.METRICS[m]]),
+    )
+    return frame.reset_index(drop=True)
+
+
+def specs() -> pd.DataFrame:
+    """One row per chip (chips.csv order): preferred figures for ONE chip in SI base units.
+
+    Columns: name, vendor, family, generation, then SPEC_COLUMNS (FLOP/s, bytes, bytes/s, W) and
+    tdp_w_low, tdp_w_high (an estimate's range). NaN where no source gives the figure, never 0 or inf.
+    """
+    chips = load("chips").set_index("chip_id")
+    figures = chip_figures()
+    out = chips[["name", "vendor", "family", "generation"]].copy()
+    for column, (metric, precisions, sparsity) in SPEC_COLUMNS.items():
+        out[column] = float("nan")
+        for precision in reversed(precisions):  # the first precision listed wins
+            rows = figures[(figures["metric"] == metric) & (figures["precision"] == precision)
+                           & (figures["sparsity"] == sparsity)].set_index("chip_id")
+            out.loc[rows.index, column] = rows["si_value"]
+            if metric == "tdp":
+                out.loc[rows.index, "tdp_w_low"] = rows["si_low"]
+                out.loc[rows.index, "tdp_w_high"] = rows["si_high"]
+    out.index.name = "chip_id"
+    return out
+
+
+def sources_for(frame: pd.DataFrame) -> pd.DataFrame:
+    """The sources behind a frame's rows: every source id in its *source_id columns, first seen first.
+
+    Returns the matching rows of sources.csv (source_id, title, publisher, url, published, accessed, kind).
+    """
+    columns = [c for c in frame.columns if c == "source_id" or c.endswith("_source_id")]
+    if not columns and frame.index.name == "source_id":
+        ids = list(frame.index)
+    else:
+        ids = [v for c in columns for v in frame[c].dropna()]
+    wanted = list(dict.fromkeys(str(v) for v in ids if str(v)))
+    sources = load("sources").set_index("source_id")
+    missing = [s for s in wanted if s not in sources.index]
+    if missing:
+        raise DataError(f"{data_dir() / 'sources.csv'}: no row for source_id {', '.join(map(repr, missing))}")
+    cols = ["title", "publisher", "url", "published", "accessed", "kind"]
+    return sources.loc[wanted, cols].reset_index()
