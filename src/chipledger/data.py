@@ -169,9 +169,7 @@ def _describe(path: Path, resource: frictionless.Resource, error: frictionless.E
     return f"{path}: {error.title.lower()} ({error.note})"
 
 
-_LABEL_COMPUTE_METRICS = ("peak_flops", "peak_ops")
-
-_RULES = {
+_LABEL_RULES = {
     "extra-label": "stray column not declared in datapackage.json",
     "missing-label": "a declared column is missing from the header",
     "incorrect-label": "header does not match the declared column at this position",
@@ -187,6 +185,8 @@ def _cell_rule(resource: frictionless.Resource, error: frictionless.Error) -> st
         if field.format == "uri":
             return "is not a valid URL (http:// or https://)"
         return f"is not a valid {field.type}{fmt}"
+    if field is not None and field.type in ("number", "integer") and _not_finite(error.cell):
+        return "is not a finite number"
     if error.type == "constraint-error" and field is not None:
         constraints = field.constraints
         if "required" in error.note:
@@ -205,6 +205,13 @@ def _cell_rule(resource: frictionless.Resource, error: frictionless.Error) -> st
     return f"({error.type}: {error.note})"
 
 
+def _not_finite(text: object) -> bool:
+    try:
+        return not math.isfinite(float(str(text)))
+    except ValueError:
+        return False
+
+
 def _rule_problems(folder: Path, descriptor: dict) -> list[str]:
     """The rules a Table Schema cannot say; see _RULES."""
     problems = []
@@ -215,7 +222,7 @@ def _rule_problems(folder: Path, descriptor: dict) -> list[str]:
         numbers = [f["name"] for f in fields if f["type"] in ("number", "integer")]
         for line, row in rows:
             for column in numbers:
-                if row[column] and not math.isfinite(float(row[column])):
+                if row[column] and _not_finite(row[column]):
                     problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
                                     "is not a finite number")
         for rule in _RULES.get(resource["name"], ()):
@@ -300,10 +307,10 @@ _RULES = {
 SPEC_COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "bf16_dense_flops": ("peak_flops", ("bf16",), "dense"),
     "fp8_dense_flops": ("peak_flops", ("fp8", "mxfp8"), "dense"),
-    "fp4_dense_flops": ("peak_flops", ("fp4", "nvfp4", "mxfp4"), "dense"),
+    "fp4_dense_flops": ("peak_flops", ("nvfp4", "fp4", "mxfp4"), "dense"),
     "bf16_sparse_flops": ("peak_flops", ("bf16",), "sparse"),
     "fp8_sparse_flops": ("peak_flops", ("fp8", "mxfp8"), "sparse"),
-    "fp4_sparse_flops": ("peak_flops", ("fp4", "nvfp4", "mxfp4"), "sparse"),
+    "fp4_sparse_flops": ("peak_flops", ("nvfp4", "fp4", "mxfp4"), "sparse"),
     "hbm_bytes": ("hbm_capacity", ("",), ""),
     "hbm_bandwidth_bytes_per_s": ("hbm_bandwidth", ("",), ""),
     "scaleup_bandwidth_bytes_per_s": ("scaleup_bandwidth", ("",), ""),
@@ -311,10 +318,20 @@ SPEC_COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
 }
 
 
-def chip_figures(preferred_only: bool = True) -> pd.DataFrame:
-    """chip_specs.csv with each figure per chip in SI units (column si_value; si_low, si_high).
+# NVIDIA states most Tensor Core peaks with 2:4 structured sparsity and often gives no dense figure
+# (H200; GB200 and GB300 at FP8, BF16 and TF32). Where it states both, dense is half of sparse: the
+# H100 whitepaper (989.4 and 1,978.9 BF16 TFLOPS) and the Blackwell datasheet (NVFP4 144 | 72 PFLOPS
+# per HGX B200); tests/test_specs.py checks those ratios in the ledger. The one known exception,
+# Blackwell Ultra at FP4 (20 | 15 PFLOPS), has its dense figure published, so no rule is needed
+# there. For these families a MISSING dense figure is derived as half the sparse one, basis "derived".
+DENSE_IS_HALF_SPARSE_FAMILIES = ("Hopper", "Blackwell", "Blackwell Ultra")
 
-    si_value = value x unit factor / chips_in_figure: FLOP/s, bytes, bytes/s or W for ONE chip.
+
+def chip_figures(preferred_only: bool = True) -> pd.DataFrame:
+    """chip_specs.csv with each figure per chip in SI units (columns si_value, si_low, si_high).
+
+    si_value = value x unit factor / chips_in_figure: FLOP/s, OP/s, bytes, bytes/s or W for ONE chip.
+    With preferred_only, adds the dense figures derived from sparse ones (DENSE_IS_HALF_SPARSE_FAMILIES).
     """
     frame = load("chip_specs")
     if preferred_only:
@@ -328,7 +345,23 @@ def chip_figures(preferred_only: bool = True) -> pd.DataFrame:
         si_high=frame["high"] * factor,
         si_unit=frame["metric"].map(lambda m: units.SI_UNIT[units.METRICS[m]]),
     )
+    if preferred_only:
+        frame = pd.concat([frame, _dense_from_sparse(frame)], ignore_index=True)
     return frame.reset_index(drop=True)
+
+
+def _dense_from_sparse(figures: pd.DataFrame) -> pd.DataFrame:
+    families = load("chips").set_index("chip_id")["family"]
+    halved = figures["chip_id"].map(families).isin(DENSE_IS_HALF_SPARSE_FAMILIES)
+    compute = figures["metric"].isin(_COMPUTE_METRICS)
+    key = ["chip_id", "metric", "precision"]
+    dense = figures[compute & (figures["sparsity"] == "dense")].set_index(key).index
+    sparse = figures[compute & halved & (figures["sparsity"] == "sparse")]
+    missing = sparse[~sparse.set_index(key).index.isin(dense)]
+    return missing.assign(
+        sparsity="dense", value=missing["value"] / 2, si_value=missing["si_value"] / 2, basis="derived",
+        notes="Dense = half the sparse figure of this row's source (NVIDIA 2:4 structured sparsity).",
+    )
 
 
 def specs() -> pd.DataFrame:

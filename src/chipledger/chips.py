@@ -1,0 +1,132 @@
+"""Chip-for-chip comparisons for notebooks/02_chips.ipynb: readable tables, traps, disagreements.
+
+Every function returns a DataFrame (or strings); the notebook prints them.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import data, metrics, units
+
+# column of specs() -> (heading shown to readers, unit it is shown in)
+READABLE = {
+    "bf16_dense_flops": ("BF16 dense (TFLOPS)", "TFLOPS"),
+    "fp8_dense_flops": ("FP8 dense (TFLOPS)", "TFLOPS"),
+    "fp4_dense_flops": ("FP4 dense (TFLOPS)", "TFLOPS"),
+    "hbm_bytes": ("HBM (GB)", "GB"),
+    "hbm_bandwidth_bytes_per_s": ("HBM bandwidth (TB/s)", "TB/s"),
+    "scaleup_bandwidth_bytes_per_s": ("Scale-up (GB/s)", "GB/s"),
+    "tdp_w": ("TDP (W)", "W"),
+}
+
+
+def readable_specs(specs: pd.DataFrame) -> pd.DataFrame:
+    """specs() in the units people quote (TFLOPS, GB, TB/s, GB/s, W), named for readers.
+
+    FP8 is the chip's 8-bit float figure (FP8 or MXFP8), FP4 its 4-bit one (FP4, NVFP4 or MXFP4);
+    HBM is in decimal GB (1 GB = 10^9 bytes); scale-up bandwidth is both directions added.
+    """
+    out = specs[["name", "vendor"]].rename(columns={"name": "Chip", "vendor": "Vendor"})
+    for column, (heading, unit) in READABLE.items():
+        out[heading] = (specs[column] / units.UNITS[unit][1]).round(1)
+    return out
+
+
+def gains(specs: pd.DataFrame) -> pd.DataFrame:
+    """Generation-over-generation ratios (new / predecessor) for compute and memory."""
+    chips = data.load("chips").set_index("chip_id")
+    columns = ["bf16_dense_flops", "fp8_dense_flops", "hbm_bytes", "hbm_bandwidth_bytes_per_s"]
+    table = metrics.generation_gains(specs, chips["predecessor"], columns)
+    return table.rename(columns={c: READABLE[c][0].split(" (")[0] + " x" for c in columns}).round(2)
+
+
+def roofline_table(specs: pd.DataFrame) -> pd.DataFrame:
+    """Ridge point (FLOP per byte) and bytes per FLOP at dense BF16 and dense FP8."""
+    out = specs[["name", "vendor"]].rename(columns={"name": "Chip", "vendor": "Vendor"})
+    for label, column in (("BF16", "bf16_dense_flops"), ("FP8", "fp8_dense_flops")):
+        out[f"{label} ridge (FLOP/byte)"] = metrics.ridge_point_flop_per_byte(specs, column).round(0)
+        out[f"{label} bytes per 1000 FLOP"] = (metrics.bytes_per_flop(specs, column) * 1000).round(2)
+    return out
+
+
+def sparse_dense_trap(specs: pd.DataFrame, aws_chip: str, nvidia_chip: str,
+                      precision: str = "bf16") -> pd.DataFrame:
+    """How far a comparison drifts when one side's sparse figure meets the other's dense one.
+
+    Returns rows 'naive' (NVIDIA sparse vs AWS dense) and 'like for like' (dense vs dense), with
+    both figures in TFLOPS and the NVIDIA/AWS ratio.
+    """
+    dense, sparse = f"{precision}_dense_flops", f"{precision}_sparse_flops"
+    tera = units.UNITS["TFLOPS"][1]
+    rows = {
+        "naive: NVIDIA sparse vs AWS dense": (specs.at[nvidia_chip, sparse], specs.at[aws_chip, dense]),
+        "like for like: dense vs dense": (specs.at[nvidia_chip, dense], specs.at[aws_chip, dense]),
+    }
+    return pd.DataFrame(
+        [{"comparison": k, f"{specs.at[nvidia_chip, 'name']} (TFLOPS)": n / tera,
+          f"{specs.at[aws_chip, 'name']} (TFLOPS)": a / tera, "NVIDIA / AWS": round(n / a, 2)}
+         for k, (n, a) in rows.items()]
+    ).set_index("comparison").round(1)
+
+
+def gib_gb_trap() -> pd.DataFrame:
+    """HBM capacities stated in GiB, and what reading them as GB would get wrong.
+
+    One row per preferred hbm_capacity figure stated in GiB: the stated number, its true size in GB,
+    and the error (percent) of reading 'GiB' as 'GB'.
+    """
+    figures = data.chip_figures()
+    gib = figures[(figures["metric"] == "hbm_capacity") & (figures["unit"] == "GiB")]
+    gb = units.UNITS["GB"][1]
+    names = data.load("chips").set_index("chip_id")["name"]
+    return pd.DataFrame({
+        "chip_id": gib["chip_id"],
+        "chip": gib["chip_id"].map(names),
+        "stated (GiB)": gib["value"],
+        "read naively as GB": gib["value"],
+        "true size (GB)": (gib["si_value"] / gb).round(1),
+        "understated by (%)": ((gib["si_value"] / gb / gib["value"] - 1) * 100).round(1),
+    }).set_index("chip_id")
+
+
+def disagreements(relative_tolerance: float = 0.005) -> pd.DataFrame:
+    """Figures on which sources disagree: every row of a chip/metric/precision/sparsity whose
+    per-chip SI values differ by more than `relative_tolerance`, with the preferred one marked.
+
+    Columns: chip_id, metric, precision, sparsity, value, unit, chips_in_figure, per_chip_si,
+    preferred, source_id, spread_percent (max/min - 1 of the group).
+    """
+    figures = data.chip_figures(preferred_only=False)
+    key = ["chip_id", "metric", "precision", "sparsity"]
+    grouped = figures.groupby(key, sort=False)["si_value"]
+    spread = grouped.transform("max") / grouped.transform("min") - 1
+    rows = figures[spread > relative_tolerance].assign(spread_percent=(spread * 100).round(1))
+    columns = key + ["value", "unit", "chips_in_figure", "si_value", "preferred", "source_id",
+                     "spread_percent"]
+    return rows[columns].rename(columns={"si_value": "per_chip_si"}).reset_index(drop=True)
+
+
+def summary_lines(specs: pd.DataFrame) -> list[str]:
+    """Three sentences of findings, computed from the ledger (the notebook's summary)."""
+    tera = units.UNITS["TFLOPS"][1]
+    t2, t3 = specs.loc["trainium2"], specs.loc["trainium3"]
+    nvidia = specs[specs["vendor"] == "NVIDIA"]
+    best_bf16 = nvidia["bf16_dense_flops"].idxmax()
+    bf16_gain = t3["bf16_dense_flops"] / t2["bf16_dense_flops"]
+    fp8_gain = t3["fp8_dense_flops"] / t2["fp8_dense_flops"]
+    h100 = specs.loc["h100-sxm"]
+    ridge = metrics.ridge_point_flop_per_byte(specs)
+    heaviest = ridge[nvidia.index].idxmax()
+    return [
+        f"Dense BF16: Trainium3 peaks at {t3['bf16_dense_flops'] / tera:,.0f} TFLOPS per chip, "
+        f"{t3['bf16_dense_flops'] / h100['bf16_dense_flops']:.2f}x an H100 SXM and "
+        f"{t3['bf16_dense_flops'] / nvidia.at[best_bf16, 'bf16_dense_flops']:.2f}x a "
+        f"{nvidia.at[best_bf16, 'name']}, NVIDIA's highest.",
+        f"Trainium3 over Trainium2: {fp8_gain:.2f}x in dense 8-bit compute but only {bf16_gain:.3f}x "
+        f"in dense BF16; HBM bandwidth {t3['hbm_bandwidth_bytes_per_s'] / t2['hbm_bandwidth_bytes_per_s']:.2f}x.",
+        f"Memory per FLOP: at dense BF16 the roofline turns at {ridge['trainium3']:.0f} FLOP/byte on "
+        f"Trainium3 against {ridge['h100-sxm']:.0f} on H100 SXM and "
+        f"{ridge[heaviest]:.0f} on {specs.at[heaviest, 'name']}, the NVIDIA chip with the least "
+        "bandwidth per FLOP.",
+    ]

@@ -1,0 +1,55 @@
+"""Derived measures of chips: roofline ridge points, bytes per FLOP, generation-over-generation ratios.
+
+Inputs are frames like chipledger.specs(): SI units (FLOP/s, bytes, bytes/s, W), one row per chip.
+A missing input gives NaN, never 0 or inf.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    """numerator / denominator, NaN where either is missing or the denominator is not positive."""
+    denominator = denominator.where(denominator > 0)
+    return numerator / denominator
+
+
+def ridge_point_flop_per_byte(specs: pd.DataFrame, flops_column: str = "bf16_dense_flops") -> pd.Series:
+    """Arithmetic intensity (FLOP per byte of HBM traffic) at which the roofline turns flat.
+
+    Below it a kernel is bound by memory bandwidth, above it by compute: peak FLOP/s / HBM bytes/s.
+    """
+    return _ratio(specs[flops_column], specs["hbm_bandwidth_bytes_per_s"]).rename("ridge_flop_per_byte")
+
+
+def bytes_per_flop(specs: pd.DataFrame, flops_column: str = "bf16_dense_flops") -> pd.Series:
+    """HBM bytes per second available for each FLOP per second of peak compute (1 / ridge point)."""
+    return _ratio(specs["hbm_bandwidth_bytes_per_s"], specs[flops_column]).rename("bytes_per_flop")
+
+
+def attainable_flops(peak_flops: float, bandwidth_bytes_per_s: float,
+                     intensity_flop_per_byte: np.ndarray) -> np.ndarray:
+    """Roofline: attainable FLOP/s at each arithmetic intensity = min(peak, bandwidth x intensity)."""
+    intensity = np.asarray(intensity_flop_per_byte, dtype=float)
+    return np.minimum(peak_flops, bandwidth_bytes_per_s * intensity)
+
+
+def generation_gains(specs: pd.DataFrame, predecessors: pd.Series, columns: list[str]) -> pd.DataFrame:
+    """Each chip's figures divided by its predecessor's (1.0 = no change; NaN where either is unknown).
+
+    predecessors: chip_id -> the chip_id it succeeds (chips.csv column `predecessor`).
+    Returns one row per chip that has a predecessor: vendor, chip, predecessor, then one ratio per column.
+    """
+    pairs = predecessors.dropna()
+    pairs = pairs[pairs.isin(specs.index)]
+    rows = []
+    for chip, previous in pairs.items():
+        row = {"vendor": specs.at[chip, "vendor"], "chip": specs.at[chip, "name"],
+               "predecessor": specs.at[previous, "name"]}
+        for column in columns:
+            new, old = specs.at[chip, column], specs.at[previous, column]
+            row[column] = new / old if (pd.notna(new) and pd.notna(old) and old > 0) else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows, index=pd.Index(pairs.index, name="chip_id"))

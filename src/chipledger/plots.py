@@ -1,0 +1,216 @@
+"""One look for every chart: style, fixed vendor colours, a source note under each chart, export.
+
+Plotting functions build a matplotlib Figure (not through pyplot, so a notebook shows it once, as the
+cell's value) and return it. `export` writes it to build/figures/ as PNG and SVG when `make report` runs.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import textwrap
+import warnings
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+VENDOR_COLORS = {"AWS": "#E47911", "NVIDIA": "#5E9A00"}
+"""Fixed vendor colours: AWS orange, NVIDIA green (darkened for contrast on white)."""
+
+NEUTRAL = "#7F7F7F"
+FIGURE_WIDTH_IN = 8.0
+
+
+def use_style() -> None:
+    """Applies the project's chart style (seaborn whitegrid, fixed sizes, deterministic SVG)."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+    matplotlib.rcParams.update({
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        "axes.titleweight": "bold",
+        "axes.titlesize": 12,
+        "axes.titlelocation": "left",
+        "svg.hashsalt": "chipledger",  # stable element ids, so SVG files do not change between runs
+        "svg.fonttype": "none",
+    })
+    # seaborn 0.13.2 predates matplotlib 3.11; its box plots emit this deprecation, which would
+    # otherwise land in notebook outputs. Filtered here, in one place, for that warning only.
+    warnings.filterwarnings("ignore", category=matplotlib.MatplotlibDeprecationWarning,
+                            module="seaborn")
+
+
+def chip_colors(chips: pd.DataFrame) -> dict[str, str]:
+    """chip_id -> colour: the vendor's colour, lighter for older generations.
+
+    chips: a frame indexed by chip_id with columns vendor and generation (like chipledger.specs()).
+    """
+    colors = {}
+    for vendor, group in chips.groupby("vendor"):
+        base = VENDOR_COLORS.get(str(vendor), NEUTRAL)
+        newest = group["generation"].max()
+        for chip_id, generation in group["generation"].items():
+            shade = 0.45 + 0.55 * (float(generation) / float(newest))  # 0.45..1.0 of full colour
+            colors[str(chip_id)] = _lighten(base, 1.0 - shade)
+    return colors
+
+
+def _lighten(hex_color: str, amount: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
+
+
+def new_figure(width_in: float = FIGURE_WIDTH_IN, height_in: float = 4.5, ncols: int = 1):
+    """A Figure and its axes, outside pyplot's state machine."""
+    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    axes = fig.subplots(1, ncols)
+    return fig, axes
+
+
+def add_source_note(fig: Figure, sources: pd.DataFrame, note: str = "") -> Figure:
+    """Writes 'Sources (data/sources.csv): id, id, ...' and an optional note under the chart.
+
+    sources: a frame from chipledger.sources_for (column source_id). The ids name rows of
+    data/sources.csv, where each has its title, publisher, URL and the date we read it.
+    """
+    ids = ", ".join(sources["source_id"]) if len(sources) else "none"
+    text = f"{note} " if note else ""
+    text += f"Sources (chipledger data/sources.csv): {ids}."
+    wrapped = "\n".join(textwrap.wrap(text, width=int(FIGURE_WIDTH_IN * 19)))
+    fig.supxlabel(wrapped, x=0.0, ha="left", fontsize=6.5, color="#555555")
+    return fig
+
+
+def export(fig: Figure, name: str) -> Figure:
+    """Writes name.png and name.svg to $CHIPLEDGER_FIGURES when set (make report sets it).
+
+    Returns the figure, so a notebook cell can end with `plots.export(fig, "name")` and show it.
+    """
+    folder = os.environ.get("CHIPLEDGER_FIGURES")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        for fmt, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            target = Path(folder) / f"{name}.{fmt}"
+            with tempfile.NamedTemporaryFile(dir=folder, suffix=f".{fmt}.tmp", delete=False) as handle:
+                fig.savefig(handle, format=fmt, metadata=metadata)
+            os.chmod(handle.name, 0o644)  # temporary files are created 0600
+            os.replace(handle.name, target)
+    return fig
+
+
+# --- standard charts -----------------------------------------------------------------------------
+
+def _hbars(ax, labels: list[str], values: pd.Series, colors: list[str], number_format: str) -> None:
+    """Horizontal bars, top to bottom in the given order, each labelled with its value ('n/a' if NaN)."""
+    positions = range(len(labels))
+    ax.barh(list(positions), values.fillna(0).to_numpy(), color=colors)
+    ax.set_yticks(list(positions), labels)
+    ax.invert_yaxis()
+    for y, value in zip(positions, values):
+        text = "not published" if pd.isna(value) else format(value, number_format)
+        ax.annotate(text, (0 if pd.isna(value) else value, y), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=7.5, color="#333333")
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.18)
+
+
+def _vendor_colors(frame: pd.DataFrame, vendor_column: str = "vendor") -> list[str]:
+    return [VENDOR_COLORS.get(v, NEUTRAL) for v in frame[vendor_column]]
+
+
+def _legend(fig: Figure) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=c, label=v) for v, c in VENDOR_COLORS.items()]
+    fig.legend(handles=handles, loc="outside upper right", ncols=len(handles), frameon=False)
+
+
+def compute_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """Dense peak compute per chip at BF16, FP8 and FP4 (PFLOPS), one panel each."""
+    panels = [("bf16_dense_flops", "BF16, dense"), ("fp8_dense_flops", "FP8 / MXFP8, dense"),
+              ("fp4_dense_flops", "FP4 / NVFP4 / MXFP4, dense")]
+    fig, axes = new_figure(height_in=5.2, ncols=3)
+    for ax, (column, title) in zip(axes, panels):
+        _hbars(ax, list(specs["name"]), specs[column] / 1e15, _vendor_colors(specs), ".2f")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("PFLOPS per chip (dense)")
+    for ax in axes[1:]:
+        ax.set_yticklabels([])
+    fig.suptitle("Peak dense compute per chip, by precision", x=0.0, ha="left", fontweight="bold")
+    _legend(fig)
+    return add_source_note(fig, sources, "Vendor peak figures without sparsity; 'not published' = "
+                                         "the vendor states no figure at that precision.")
+
+
+def memory_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """HBM capacity (GB) against HBM bandwidth (TB/s), one point per chip."""
+    fig, ax = new_figure(height_in=5.0)
+    gigabytes, terabytes_per_s = specs["hbm_bytes"] / 1e9, specs["hbm_bandwidth_bytes_per_s"] / 1e12
+    ax.scatter(gigabytes, terabytes_per_s, s=60, c=_vendor_colors(specs), zorder=3)
+    for chip_id, x, y in zip(specs.index, gigabytes, terabytes_per_s):
+        if pd.notna(x) and pd.notna(y):  # NVIDIA labels left of the point, AWS right: fewer overlaps
+            left = specs.at[chip_id, "vendor"] == "NVIDIA"
+            ax.annotate(specs.at[chip_id, "name"], (x, y), xytext=(-6 if left else 6, 4),
+                        textcoords="offset points", ha="right" if left else "left", fontsize=7.5)
+    ax.set_xlabel("HBM capacity per chip (GB, 10^9 bytes)")
+    ax.set_ylabel("HBM bandwidth per chip (TB/s)")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    ax.set_title("Memory per chip: capacity and bandwidth")
+    _legend(fig)
+    return add_source_note(fig, sources, "GiB figures converted to GB (1 GiB = 1.074 GB).")
+
+
+def ridge_chart(specs: pd.DataFrame, ridge: pd.Series, sources: pd.DataFrame) -> Figure:
+    """Roofline ridge point per chip at dense BF16 (FLOP per byte of HBM traffic)."""
+    fig, ax = new_figure(height_in=4.6)
+    _hbars(ax, list(specs["name"]), ridge, _vendor_colors(specs), ".0f")
+    ax.set_xlabel("Ridge point at dense BF16 (FLOP per byte of HBM traffic)")
+    ax.set_title("Where the roofline turns: compute per byte of memory bandwidth")
+    _legend(fig)
+    return add_source_note(fig, sources, "Peak dense BF16 FLOP/s divided by HBM bytes/s; kernels below "
+                                         "the ridge are memory-bound (LLM decoding sits far below).")
+
+
+def gains_chart(gains: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """Generation-over-generation ratios (new / predecessor) per metric, one group per step."""
+    metric_columns = [c for c in gains.columns if c.endswith(" x")]
+    tidy = gains.melt(id_vars=["vendor", "chip", "predecessor"], value_vars=metric_columns,
+                      var_name="metric", value_name="ratio")
+    tidy["step"] = tidy["predecessor"] + " → " + tidy["chip"]
+    fig, ax = new_figure(height_in=5.4)
+    sns.barplot(data=tidy, y="step", x="ratio", hue="metric", ax=ax, palette="colorblind",
+                orient="h")
+    ax.axvline(1.0, color="#333333", linewidth=1)
+    ax.set_xlabel("New chip / predecessor (1.0 = no change)")
+    ax.set_ylabel("")
+    ax.set_title("Generation over generation: what each new chip multiplies")
+    ax.legend(title="", fontsize=8, loc="lower right")
+    return add_source_note(fig, sources, "Dense peak figures; HBM capacity and bandwidth per chip.")
+
+
+def traps_chart(sparse_trap: pd.DataFrame, gib_trap: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """Two traps: NVIDIA sparse vs AWS dense (left); GiB read as GB (right)."""
+    fig, (left, right) = new_figure(height_in=4.0, ncols=2)
+    labels = [label.replace(": ", ":\n") for label in sparse_trap.index]
+    _hbars(left, labels, sparse_trap["NVIDIA / AWS"], [NEUTRAL, VENDOR_COLORS["NVIDIA"]], ".2f")
+    left.set_xlabel("NVIDIA / AWS peak BF16 ratio")
+    left.set_title(f"Sparse vs dense: {sparse_trap.columns[0].split(' (')[0]} against "
+                   f"{sparse_trap.columns[1].split(' (')[0]}", fontsize=10)
+    positions = np.arange(len(gib_trap))
+    right.barh(positions - 0.2, gib_trap["read naively as GB"], height=0.4, color=NEUTRAL,
+               label="GiB figure read as GB")
+    right.barh(positions + 0.2, gib_trap["true size (GB)"], height=0.4, color=VENDOR_COLORS["AWS"],
+               label="true size in GB")
+    right.set_yticks(positions, list(gib_trap["chip"]))
+    right.invert_yaxis()
+    right.set_xlabel("HBM capacity per chip (GB)")
+    right.set_title(f"GiB read as GB: {gib_trap['understated by (%)'].max():.1f}% too small", fontsize=10)
+    right.legend(fontsize=7.5, loc="upper right")
+    fig.suptitle("Two traps in naive chip comparisons", x=0.0, ha="left", fontweight="bold")
+    return add_source_note(fig, sources)
