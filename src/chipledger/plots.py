@@ -6,8 +6,8 @@ cell's value) and return it. `export` writes it to build/figures/ as PNG and SVG
 
 from __future__ import annotations
 
+import io
 import os
-import tempfile
 import textwrap
 import warnings
 from pathlib import Path
@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+
+from .files import replace_atomically
 
 VENDOR_COLORS = {"AWS": "#E47911", "NVIDIA": "#5E9A00"}
 """Fixed vendor colours: AWS orange, NVIDIA green (darkened for contrast on white)."""
@@ -81,7 +83,7 @@ def add_source_note(fig: Figure, sources: pd.DataFrame, note: str = "") -> Figur
     ids = ", ".join(sources["source_id"]) if len(sources) else "none"
     text = f"{note} " if note else ""
     text += f"Sources (chipledger data/sources.csv): {ids}."
-    wrapped = "\n".join(textwrap.wrap(text, width=int(FIGURE_WIDTH_IN * 19)))
+    wrapped = "\n".join(textwrap.wrap(text, width=int(FIGURE_WIDTH_IN * 19), break_on_hyphens=False))
     fig.supxlabel(wrapped, x=0.0, ha="left", fontsize=6.5, color="#555555")
     return fig
 
@@ -93,13 +95,10 @@ def export(fig: Figure, name: str) -> Figure:
     """
     folder = os.environ.get("CHIPLEDGER_FIGURES")
     if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
         for fmt, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
-            target = Path(folder) / f"{name}.{fmt}"
-            with tempfile.NamedTemporaryFile(dir=folder, suffix=f".{fmt}.tmp", delete=False) as handle:
-                fig.savefig(handle, format=fmt, metadata=metadata)
-            os.chmod(handle.name, 0o644)  # temporary files are created 0600
-            os.replace(handle.name, target)
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata=metadata)
+            replace_atomically(Path(folder) / f"{name}.{fmt}", buffer.getvalue())
     return fig
 
 

@@ -2,14 +2,14 @@
 
 Each notebook runs in a fresh kernel from notebooks/ with CHIPLEDGER_FIGURES set, so that
 `plots.export` writes PNG and SVG files. A notebook is rewritten only when its content changed, and
-through a temporary file and an atomic rename, so a failed run never leaves half a notebook.
+through a temporary file and an atomic rename (files.replace_atomically), so a failed run never
+leaves half a notebook.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -17,19 +17,23 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from .files import replace_atomically
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 FIGURES = ROOT / "build" / "figures"
 KERNEL = "python3"
+# Charts the README shows: copied to docs/img/ (committed) so the README stays current with the data.
+README_FIGURES = ["02_dense_compute"]
+README_IMAGES = ROOT / "docs" / "img"
 
 
 def execute(path: Path, figures_dir: Path = FIGURES, timeout_s: int = 600) -> nbformat.NotebookNode:
     """Runs one notebook top to bottom in a fresh kernel; returns it with its new outputs."""
     notebook = nbformat.read(path, as_version=4)
-    os.environ["CHIPLEDGER_FIGURES"] = str(figures_dir)
     client = NotebookClient(notebook, timeout=timeout_s, kernel_name=KERNEL, record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
+    client.execute(env={**os.environ, "CHIPLEDGER_FIGURES": str(figures_dir)})
     # Keep what a re-run reproduces on any machine: no interpreter version, no timings.
     notebook.metadata.pop("widgets", None)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -38,19 +42,6 @@ def execute(path: Path, figures_dir: Path = FIGURES, timeout_s: int = 600) -> nb
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
     return notebook
-
-
-def write_if_changed(notebook: nbformat.NotebookNode, path: Path) -> bool:
-    """Writes the notebook atomically when its text differs from the file's; True if written."""
-    text = nbformat.writes(notebook) + "\n"
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp",
-                                     delete=False) as handle:
-        handle.write(text)
-    os.chmod(handle.name, 0o644)  # a temporary file is created 0600; a notebook is readable by all
-    os.replace(handle.name, path)
-    return True
 
 
 def main() -> int:
@@ -63,9 +54,12 @@ def main() -> int:
             print(f"{path.relative_to(ROOT)}: a cell failed; the notebook was left as it was.\n{error}",
                   file=sys.stderr)
             return 1
-        changed = write_if_changed(notebook, path)
+        changed = replace_atomically(path, (nbformat.writes(notebook) + "\n").encode("utf-8"))
         seconds = time.perf_counter() - started
         print(f"{path.relative_to(ROOT)}: executed in {seconds:.1f} s, {'updated' if changed else 'unchanged'}")
+    README_IMAGES.mkdir(parents=True, exist_ok=True)
+    for name in README_FIGURES:
+        replace_atomically(README_IMAGES / f"{name}.png", (FIGURES / f"{name}.png").read_bytes())
     print(f"figures: {FIGURES.relative_to(ROOT)}/ ({len(list(FIGURES.glob('*.png')))} PNG, "
           f"{len(list(FIGURES.glob('*.svg')))} SVG)")
     return 0
