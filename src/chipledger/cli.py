@@ -20,14 +20,12 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "validate":
         try:
-            data.validate()
+            counts = data.row_counts()
         except data.DataError as error:
             print(f"chipledger validate: {error}", file=sys.stderr)
             return 1
-        folder = data.data_dir()
-        counts = {name: len(data._rows(folder / f"{name}.csv")) for name in data.table_names()}
         summary = ", ".join(f"{name} {n}" for name, n in counts.items())
-        print(f"ledger at {folder} is valid: {sum(counts.values())} rows ({summary})")
+        print(f"ledger at {data.data_dir()} is valid: {sum(counts.values())} rows ({summary})")
     return 0
 
 
