@@ -107,6 +107,14 @@ def disagreements(relative_tolerance: float = 0.005) -> pd.DataFrame:
     return rows[columns].rename(columns={"si_value": "per_chip_si"}).reset_index(drop=True)
 
 
+def unstated_sparsity() -> pd.DataFrame:
+    """Preferred compute figures whose source does not say dense or sparse (kept out of comparisons)."""
+    figures = data.chip_figures()
+    rows = figures[figures["sparsity"] == "unstated"]
+    return rows[["chip_id", "metric", "precision", "value", "unit", "chips_in_figure", "source_id",
+                 "quote"]].reset_index(drop=True)
+
+
 def summary_lines(specs: pd.DataFrame) -> list[str]:
     """Three sentences of findings, computed from the ledger (the notebook's summary)."""
     tera = units.UNITS["TFLOPS"][1]
