@@ -1,7 +1,7 @@
 """The one table of unit conversions.
 
 Values in data/ are stored in the unit their source states (TFLOPS, GiB, TB/s, ...). Everything that
-converts them goes through this module, into SI base units: FLOP/s, OP/s (integer), bytes, bytes per second, watts.
+converts them goes through this module, into SI base units: FLOP/s, OP/s (integer), bytes, bytes per second, watts; money into US dollars.
 
 GiB is not GB: 1 GiB = 2**30 bytes = 1.073741824 GB.
 """
@@ -34,6 +34,10 @@ UNITS: dict[str, tuple[str, float]] = {
     "kW": ("watts", 1e3),
     "MW": ("watts", 1e6),
     "GW": ("watts", 1e9),
+    # money: US dollars (company reports state millions or billions)
+    "USD": ("usd", 1.0),
+    "million USD": ("usd", 1e6),
+    "billion USD": ("usd", 1e9),
 }
 
 # metric -> the dimension its unit must have
@@ -46,7 +50,12 @@ METRICS: dict[str, str] = {
     "tdp": "watts",
 }
 
-SI_UNIT = {"flops": "FLOP/s", "ops": "OP/s", "bytes": "B", "bytes_per_s": "B/s", "watts": "W"}
+SI_UNIT = {"usd": "USD", "flops": "FLOP/s", "ops": "OP/s", "bytes": "B", "bytes_per_s": "B/s", "watts": "W"}
+
+
+def units_of(dimension_name: str) -> list[str]:
+    """Every unit of one dimension, in table order: units_of('usd') -> ['USD', 'million USD', ...]."""
+    return [unit for unit, (dim, _) in UNITS.items() if dim == dimension_name]
 
 
 def _lookup(unit: str) -> tuple[str, float]:
@@ -57,7 +66,7 @@ def _lookup(unit: str) -> tuple[str, float]:
 
 
 def dimension(unit: str) -> str:
-    """The dimension of a unit: 'flops', 'ops', 'bytes', 'bytes_per_s' or 'watts'. Raises KeyError."""
+    """The dimension of a unit: 'flops', 'ops', 'bytes', 'bytes_per_s', 'watts' or 'usd'. Raises KeyError."""
     return _lookup(unit)[0]
 
 
