@@ -107,7 +107,7 @@ def test_duplicate_key(ledger):
     ledger.write_rows("chip_specs", rows)
     refused(re.escape(f"{ledger.path('chip_specs')}, line {len(rows)}, columns chip_id, metric, "
                       "precision, sparsity, chips_in_figure, source_id: value (chip_id='trainium2'")
-            + ".*duplicates an earlier row's key")
+            + ".*duplicates the key of an earlier row")
 
 
 def test_two_preferred_rows_for_one_key(ledger):

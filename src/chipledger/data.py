@@ -19,7 +19,7 @@ from pathlib import Path
 import frictionless
 import pandas as pd
 
-from . import units
+from . import fiscal, units
 
 ENV_VAR = "CHIPLEDGER_DATA"
 PACKAGE_FILE = "datapackage.json"
@@ -142,12 +142,28 @@ def _schema_problems(folder: Path) -> list[str]:
     for task in report.tasks:
         resource = package.get_resource(task.name)
         path = folder / resource.path
+        starts = _record_starts(path) if task.errors else []
         for error in task.errors:
-            problems.append(_describe(path, resource, error))
+            problems.append(_describe(path, resource, error, starts))
     return problems
 
 
-def _describe(path: Path, resource: frictionless.Resource, error: frictionless.Error) -> str:
+def _record_starts(path: Path) -> list[int]:
+    """Line (1 = header) on which each record starts; differs from the record number when a quoted
+    field spans lines."""
+    try:
+        return [1] + [line for line, _ in _rows(path)]
+    except (csv.Error, UnicodeDecodeError):
+        return []
+
+
+def _describe(path: Path, resource: frictionless.Resource, error: frictionless.Error,
+              starts: list[int]) -> str:
+    """One Frictionless error as 'file, line N, column C: value V rule'. Frictionless counts records
+    (row_number, header = 1); `starts` turns that into the line where the record starts."""
+    row_number = getattr(error, "row_number", None)
+    if row_number is not None and 0 < row_number <= len(starts):
+        error.row_number = starts[row_number - 1]
     errors = frictionless.errors
     if isinstance(error, errors.LabelError):
         return (f"{path}, line 1, column {error.field_number} ({error.label!r}): "
@@ -164,7 +180,7 @@ def _describe(path: Path, resource: frictionless.Resource, error: frictionless.E
         cells = dict(zip(resource.schema.field_names, error.cells))
         pairs = ", ".join(f"{k}={cells.get(k)!r}" for k in key)
         return (f"{path}, line {error.row_number}, columns {', '.join(key)}: value ({pairs}) "
-                f"duplicates an earlier row's key ({error.note})")
+                "duplicates the key of an earlier row")
     if isinstance(error, errors.RowError):
         return f"{path}, line {error.row_number}: {error.title.lower()} ({error.note})"
     return f"{path}: {error.title.lower()} ({error.note})"
@@ -271,17 +287,17 @@ def _estimates(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
     return problems
 
 
-def _one_preferred(key_column: str):
-    """Exactly one row with preferred=true for each id, metric, precision and sparsity."""
+def _one_preferred(*key: str):
+    """Exactly one row with preferred=true for each value of the key columns."""
 
     def rule(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
         groups: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
         for line, row in rows:
-            groups[(row[key_column], row["metric"], row["precision"], row["sparsity"])].append((line, row))
+            groups[tuple(row[column] for column in key)].append((line, row))
         problems = []
-        for key, members in groups.items():
+        for key_values, members in groups.items():
             chosen = [line for line, row in members if row["preferred"] == "true"]
-            label = "/".join(k for k in key if k)
+            label = "/".join(k for k in key_values if k)
             if len(chosen) != 1:
                 lines = [line for line, _ in members]
                 problems.append(
@@ -295,9 +311,36 @@ def _one_preferred(key_column: str):
 
 _COMPUTE_METRICS = ("peak_flops", "peak_ops")
 
+def _fiscal_periods(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A period starts before it ends and covers exactly the company's fiscal quarter or year."""
+    problems = []
+    for line, row in rows:
+        start, end = row["period_start"], row["period_end"]
+        if end < start:
+            problems.append(f"{path}, line {line}, column 'period_end': value {end!r} is before "
+                            f"period_start {start!r}")
+            continue
+        first, last = fiscal.period_dates(row["company"], row["fiscal_period"])
+        if (start, end) != (first.isoformat(), last.isoformat()):
+            problems.append(f"{path}, line {line}, column 'period_start'/'period_end': value "
+                            f"({start!r}, {end!r}) is not {row['company']}'s {row['fiscal_period']} "
+                            f"({first} to {last})")
+    return problems
+
+
+def _deal_has_a_size(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A deal states at least one of dollars, gigawatts or chips."""
+    return [f"{path}, line {line}, column 'usd'/'gigawatts'/'chips': value ('', '', ''): a deal needs "
+            "dollars, gigawatts or chips" for line, row in rows
+            if not (row["usd"] or row["gigawatts"] or row["chips"])]
+
+
 _RULES = {
-    "chip_specs": (_metric_rows, _estimates, _one_preferred("chip_id")),
-    "system_specs": (_metric_rows, _estimates, _one_preferred("system_id")),
+    "chip_specs": (_metric_rows, _estimates, _one_preferred("chip_id", "metric", "precision", "sparsity")),
+    "system_specs": (_metric_rows, _estimates,
+                     _one_preferred("system_id", "metric", "precision", "sparsity")),
+    "financials": (_fiscal_periods, _one_preferred("company", "metric", "fiscal_period", "kind")),
+    "deals": (_deal_has_a_size,),
 }
 
 
