@@ -13,7 +13,11 @@ DATA = REPO / "data"
 
 
 class Ledger:
-    """A copy of data/ in a temporary folder, with helpers to edit its CSV files."""
+    """A copy of data/ in a temporary folder, with helpers to edit its CSV files.
+
+    Lines are counted like an editor counts them (the header is line 1); a record whose quoted field
+    spans lines starts on the line given.
+    """
 
     def __init__(self, folder: Path):
         self.folder = folder
@@ -22,29 +26,42 @@ class Ledger:
         return self.folder / f"{table}.csv"
 
     def rows(self, table: str) -> list[list[str]]:
+        return [row for _, row in self._records(table)]
+
+    def _records(self, table: str) -> list[tuple[int, list[str]]]:
         with self.path(table).open(encoding="utf-8", newline="") as handle:
-            return list(csv.reader(handle))
+            reader = csv.reader(handle)
+            records, start = [], 1
+            for row in reader:
+                records.append((start, row))
+                start = reader.line_num + 1
+            return records
 
     def write_rows(self, table: str, rows: list[list[str]]) -> None:
         with self.path(table).open("w", encoding="utf-8", newline="") as handle:
             csv.writer(handle, lineterminator="\n").writerows(rows)
 
+    def _index(self, table: str, line: int) -> int:
+        starts = [start for start, _ in self._records(table)]
+        return starts.index(line)
+
     def set_cell(self, table: str, line: int, column: str, value: str) -> None:
-        """Sets one cell; line counts like an editor (the header is line 1)."""
+        """Sets one cell of the record that starts on `line`."""
         rows = self.rows(table)
-        rows[line - 1][rows[0].index(column)] = value
+        rows[self._index(table, line)][rows[0].index(column)] = value
         self.write_rows(table, rows)
 
     def cell(self, table: str, line: int, column: str) -> str:
         rows = self.rows(table)
-        return rows[line - 1][rows[0].index(column)]
+        return rows[self._index(table, line)][rows[0].index(column)]
 
     def find_line(self, table: str, **match: str) -> int:
-        """The line of the first row whose cells equal `match`."""
-        rows = self.rows(table)
-        for number, row in enumerate(rows[1:], start=2):
-            if all(row[rows[0].index(k)] == v for k, v in match.items()):
-                return number
+        """The line on which the first record whose cells equal `match` starts."""
+        records = self._records(table)
+        header = records[0][1]
+        for start, row in records[1:]:
+            if all(row[header.index(k)] == v for k, v in match.items()):
+                return start
         raise LookupError(f"no row of {table} matches {match}")
 
 

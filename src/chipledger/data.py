@@ -340,7 +340,7 @@ _RULES = {
     "system_specs": (_metric_rows, _estimates,
                      _one_preferred("system_id", "metric", "precision", "sparsity")),
     "financials": (_fiscal_periods, _one_preferred("company", "metric", "fiscal_period", "kind")),
-    "deals": (_deal_has_a_size,),
+    "deals": (_deal_has_a_size, _one_preferred("deal_id")),
 }
 
 

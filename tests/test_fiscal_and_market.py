@@ -1,0 +1,156 @@
+"""Fiscal calendars, money units, the financials ledger and the market verdicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import pytest
+
+import chipledger
+from chipledger import fiscal, market, units
+from test_bad_input import refused, where
+
+
+# --- calendars -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period, start, end", [
+    ("FY2026Q3", "2025-07-28", "2025-10-26"),   # the issue's own example
+    ("FY2023Q1", "2022-01-31", "2022-05-01"),
+    ("FY2026", "2025-01-27", "2026-01-25"),
+    ("FY2021Q4", "2020-10-26", "2021-01-31"),   # a 53-week year: the fourth quarter has 14 weeks
+])
+def test_nvidia_fiscal_periods(period, start, end):
+    assert fiscal.period_dates("NVIDIA", period) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+def test_nvidia_quarters_end_on_sundays_and_tile_the_year():
+    for year in range(2019, 2030):
+        quarters = [fiscal.period_dates("NVIDIA", q) for q in fiscal.quarters_of(f"FY{year}")]
+        first, last = fiscal.period_dates("NVIDIA", f"FY{year}")
+        assert quarters[0][0] == first and quarters[-1][1] == last
+        for (_, end), (next_start, _) in zip(quarters, quarters[1:]):
+            assert next_start == end + dt.timedelta(days=1)
+        assert all(end.weekday() == 6 for _, end in quarters)
+        assert (last - first).days + 1 in (364, 371)
+
+
+def test_amazon_quarters_are_calendar_quarters():
+    assert fiscal.period_dates("Amazon", "FY2025Q4") == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    assert fiscal.period_dates("Amazon", "FY2024Q1") == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    assert fiscal.period_dates("Amazon", "FY2024") == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+@pytest.mark.parametrize("text", ["FY26Q3", "2026Q3", "FY2026Q5", "FY2026 Q3", "fy2026q3"])
+def test_malformed_periods_are_refused(text):
+    with pytest.raises(ValueError, match=re.escape(repr(text))):
+        fiscal.parse_period(text)
+
+
+def test_unknown_company_has_no_calendar():
+    with pytest.raises(ValueError, match="no fiscal calendar for company 'Intel'"):
+        fiscal.period_dates("Intel", "FY2025")
+
+
+def test_money_units_convert():
+    assert units.convert(57.0, "billion USD", "million USD") == pytest.approx(57_000)
+    assert units.to_si(35_082, "million USD") == pytest.approx(35.082e9)
+    assert units.units_of("usd") == ["USD", "million USD", "billion USD"]
+
+
+# --- the ledger ----------------------------------------------------------------------------------
+
+def test_quarters_add_up_to_published_fiscal_years():
+    checks = market.quarters_against_years()
+    complete = checks[checks["quarters_found"] == 4]
+    assert len(complete) >= 12
+    # headline figures are rounded to $0.1 billion: four of them can drift by a few tenths of a percent
+    assert complete["difference_percent"].abs().max() < 0.2, complete
+
+
+def test_quarterly_periods_never_overlap():
+    rows = chipledger.load("financials")
+    quarters = rows[rows["fiscal_period"].str.contains("Q") & rows["preferred"]]
+    for (_, _), group in quarters.groupby(["company", "metric"]):
+        ordered = group.sort_values("period_start")
+        assert (ordered["period_start"].iloc[1:].to_numpy() > ordered["period_end"].iloc[:-1].to_numpy()).all()
+
+
+def test_every_nvidia_quarter_since_fy2023_has_revenue_and_data_center():
+    for metric in ("revenue", "data_center_revenue"):
+        periods = list(market.quarterly("NVIDIA", metric)["fiscal_period"])
+        expected = [f"FY{y}Q{q}" for y in range(2023, 2028) for q in range(1, 5)][: len(periods)]
+        assert periods == expected and "FY2027Q1" in periods
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+def a_financial_line(ledger) -> int:
+    return ledger.find_line("financials", company="NVIDIA", metric="revenue", fiscal_period="FY2026Q3",
+                            preferred="true")
+
+
+def test_a_period_that_ends_before_it_starts(ledger):
+    line = a_financial_line(ledger)
+    ledger.set_cell("financials", line, "period_end", "2025-07-01")
+    refused(where(ledger, "financials", line, "period_end", "2025-07-01") + " is before period_start")
+
+
+def test_a_period_that_is_not_the_companys_quarter(ledger):
+    line = a_financial_line(ledger)
+    ledger.set_cell("financials", line, "period_end", "2025-10-31")
+    refused(re.escape(f"line {line}, column 'period_start'/'period_end': value ('2025-07-28', '2025-10-31') "
+                      "is not NVIDIA's FY2026Q3 (2025-07-28 to 2025-10-26)"))
+
+
+def test_a_fiscal_period_that_does_not_parse(ledger):
+    line = a_financial_line(ledger)
+    ledger.set_cell("financials", line, "fiscal_period", "Q3 FY26")
+    refused(where(ledger, "financials", line, "fiscal_period", "Q3 FY26") + " does not match the pattern")
+
+
+def test_two_rows_for_one_period_without_a_preferred_one(ledger):
+    line = a_financial_line(ledger)
+    ledger.set_cell("financials", line, "preferred", "false")
+    refused(r"column 'preferred'.*NVIDIA/revenue/FY2026Q3/actual has 0 preferred rows")
+
+
+def test_a_deal_with_neither_dollars_gigawatts_nor_chips(ledger):
+    line = ledger.find_line("deals", deal_id="openai-amd-6gw")
+    ledger.set_cell("deals", line, "gigawatts", "")
+    refused(re.escape(f"{ledger.path('deals')}, line {line}, column 'usd'/'gigawatts'/'chips': "
+                      "value ('', '', ''): a deal needs dollars, gigawatts or chips"))
+
+
+def test_lines_count_physical_lines_when_a_quote_spans_lines(ledger):
+    """A multi-line quote shifts later records: the message names the line in the file."""
+    rows = ledger.rows("financials")
+    first_multiline = next(i for i, r in enumerate(rows) if "\n" in r[rows[0].index("quote")])
+    after = rows[first_multiline + 1]
+    line = ledger.find_line("financials", **dict(zip(rows[0], after)))
+    ledger.set_cell("financials", line, "value", "lots")
+    text = ledger.path("financials").read_text(encoding="utf-8")
+    physical = next(n for n, text_line in enumerate(text.splitlines(), start=1) if ",lots," in text_line)
+    assert physical == line > first_multiline + 2  # the record number would be first_multiline + 2
+    refused(re.escape(f"{ledger.path('financials')}, line {physical}, column 'value': value 'lots'"))
+
+
+# --- verdicts follow the data --------------------------------------------------------------------
+
+def test_market_verdicts_are_computed_from_the_ledger(ledger):
+    verdicts = market.market_verdicts()
+    assert verdicts.at["openai-50b-deal", "verdict"] == "supported"
+    assert verdicts.at["trainium-chips-deployed", "verdict"] == "partly supported"
+    assert verdicts.at["nvidia-near-monopoly", "verdict"] == "not verifiable with public numbers"
+    line = ledger.find_line("deals", deal_id="openai-amazon-2026-investment", preferred="true")
+    ledger.set_cell("deals", line, "usd", "40000000000")
+    assert market.market_verdicts().at["openai-50b-deal", "verdict"] == "contradicted"
+
+
+def test_every_market_claim_gets_one_of_the_four_verdicts():
+    verdicts = market.market_verdicts()
+    claims = chipledger.load("claims")
+    assert set(verdicts.index) == set(claims[claims["notebook"] == "01_market.ipynb"]["claim_id"])
+    assert set(verdicts["verdict"]) <= set(market.VERDICTS)
+    assert isinstance(verdicts, pd.DataFrame)
