@@ -282,11 +282,18 @@ def scale_chart(nvidia: pd.DataFrame, aws: pd.DataFrame, sources: pd.DataFrame) 
 def capex_chart(quarters: pd.DataFrame, years: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     """Amazon's purchases of property and equipment: by quarter (left) and by year beside guidance."""
     fig, (left, right) = new_figure(height_in=4.4, ncols=2)
-    positions = np.arange(len(quarters))
-    left.bar(positions, quarters["usd"] / 1e9, color=VENDOR_COLORS["AWS"])
-    _quarter_axis(left, list(quarters["fiscal_period"]))
-    left.set_ylabel("Purchases of property and equipment (billion USD)")
-    left.set_title("By quarter (reported quarters only)", fontsize=10)
+    series = quarters.set_index("fiscal_period")["usd"] / 1e9
+    first, last = (int(p[2:6]) * 4 + int(p[-1]) - 1 for p in (series.index[0], series.index[-1]))
+    every_quarter = [f"FY{n // 4}Q{n % 4 + 1}" for n in range(first, last + 1)]
+    series = series.reindex(every_quarter)  # quarters not read stay as gaps, marked below
+    positions = np.arange(len(series))
+    left.bar(positions, series.fillna(0), color=VENDOR_COLORS["AWS"])
+    for x in positions[series.isna().to_numpy()]:
+        left.annotate("not read", (x, 0), xytext=(0, 3), textcoords="offset points", rotation=90,
+                      ha="center", va="bottom", fontsize=6.5, color=NEUTRAL)
+    _quarter_axis(left, every_quarter)
+    left.set_ylabel("Billion USD per quarter")
+    left.set_title("Purchases of property and equipment, by quarter", fontsize=10)
     positions = np.arange(len(years))
     right.bar(positions - 0.2, years["purchases_usd"] / 1e9, width=0.4, color=VENDOR_COLORS["AWS"],
               label="Reported purchases (cash-flow line)")
