@@ -154,3 +154,12 @@ def test_every_market_claim_gets_one_of_the_four_verdicts():
     assert set(verdicts.index) == set(claims[claims["notebook"] == "01_market.ipynb"]["claim_id"])
     assert set(verdicts["verdict"]) <= set(market.VERDICTS)
     assert isinstance(verdicts, pd.DataFrame)
+
+
+def test_the_chip_claim_verdict_follows_the_availability_date(ledger):
+    from chipledger import chips
+
+    assert chips.chip_claim_verdicts().at["trainium3-released-december", "verdict"] == "supported"
+    line = ledger.find_line("chips", chip_id="trainium3")
+    ledger.set_cell("chips", line, "available", "2026-01-15")
+    assert chips.chip_claim_verdicts().at["trainium3-released-december", "verdict"] == "contradicted"

@@ -115,6 +115,35 @@ def unstated_sparsity() -> pd.DataFrame:
                  "quote"]].reset_index(drop=True)
 
 
+def chip_claim_verdicts() -> pd.DataFrame:
+    """Verdicts on the seed article's chip claims (claims.csv rows for this notebook), from the ledger.
+
+    Columns as market.market_verdicts(): claim, claimed, public_figure, evidence_source_id, verdict, why.
+    """
+    claims = data.load("claims")
+    claims = claims[claims["notebook"] == "02_chips.ipynb"].set_index("claim_id")
+    sources = data.load("sources").set_index("source_id")
+    chips = data.load("chips").set_index("chip_id")
+    rows = []
+    for claim_id, claim in claims.iterrows():
+        if claim_id == "trainium3-released-december":
+            # "released in December" in an article of March 2026: the December before publication.
+            published = sources.at[claim["source_id"], "published"]
+            december = f"{published.year - 1}-12"
+            available = str(chips.at["trainium3", "available"])
+            verdict = "supported" if available.startswith(december) else "contradicted"
+            rows.append({"claim_id": claim_id, "claim": claim["quote"], "claimed": december,
+                         "public_figure": f"generally available {available}",
+                         "evidence_source_id": chips.at["trainium3", "available_source_id"],
+                         "verdict": verdict,
+                         "why": f"Trn3 UltraServers became generally available on {available}."})
+        else:
+            rows.append({"claim_id": claim_id, "claim": claim["quote"], "claimed": "",
+                         "public_figure": "none", "evidence_source_id": "",
+                         "verdict": "not verifiable with public numbers", "why": "No check written."})
+    return pd.DataFrame(rows).set_index("claim_id")
+
+
 def summary_lines(specs: pd.DataFrame) -> list[str]:
     """Three sentences of findings, computed from the ledger (the notebook's summary)."""
     tera = units.UNITS["TFLOPS"][1]
