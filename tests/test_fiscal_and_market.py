@@ -163,3 +163,43 @@ def test_the_chip_claim_verdict_follows_the_availability_date(ledger):
     line = ledger.find_line("chips", chip_id="trainium3")
     ledger.set_cell("chips", line, "available", "2026-01-15")
     assert chips.chip_claim_verdicts().at["trainium3-released-december", "verdict"] == "contradicted"
+
+
+# --- every number is in its quote ----------------------------------------------------------------
+
+WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10, "a": 1,
+                "half a": 0.5}
+SCALES = {"": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+
+
+def stated_numbers(quote: str) -> set[float]:
+    """Every number a quote states, at every scale it could mean: '$2.75 billion' gives 2.75 and
+    2.75e9; 'five gigawatts' gives 5; 'half a million' gives 500,000."""
+    text = quote.lower().replace(",", "")
+    found = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)}
+    for word, value in WORD_NUMBERS.items():
+        if re.search(rf"\b{word}\b (gigawatt|million|billion)", text):
+            found.add(value)
+            found |= {value * scale for scale in SCALES.values()}
+    return found | {n * scale for n in found for scale in SCALES.values()}
+
+
+def test_every_reported_financial_figure_is_in_its_quote():
+    rows = chipledger.load("financials")
+    missing = []
+    for row in rows[rows["basis"] == "reported"].itertuples():
+        # some copies run table cells together ("Compute27,64422,60411,908"): then the digits must appear
+        run_together = row.value >= 1000 and f"{row.value:.0f}" in re.sub(r"\D", "", row.quote)
+        if row.value not in stated_numbers(row.quote) and not run_together:
+            missing.append((row.company, row.metric, row.fiscal_period, row.value, row.quote))
+    assert not missing, missing
+
+
+def test_every_deal_figure_is_in_its_quote():
+    missing = []
+    for row in chipledger.load("deals").itertuples():
+        for column in ("usd", "gigawatts", "chips"):
+            value = getattr(row, column)
+            if pd.notna(value) and not any(abs(n - value) <= 1e-9 * value for n in stated_numbers(row.quote)):
+                missing.append((row.deal_id, column, value, row.quote))
+    assert not missing, missing
