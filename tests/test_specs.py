@@ -29,7 +29,8 @@ def numbers_in(text: str) -> list[float]:
 
 def test_specs_has_the_eleven_chips_and_the_contract_columns():
     specs = chipledger.specs()
-    assert list(specs.index) == ELEVEN
+    assert [chip for chip in specs.index if chip in ELEVEN] == ELEVEN  # in the contract's order
+    assert list(specs.index) == list(chipledger.load("chips")["chip_id"])  # and any added since
     for column in CONTRACT_COLUMNS:
         assert specs[column].dtype == "float64", column
 
@@ -68,7 +69,7 @@ def test_specs_values_equal_the_numbers_in_their_quotes():
             assert specs.at[chip_id, column] == pytest.approx(expected, rel=1e-12), (chip_id, column)
             checked.add(chip_id)
     assert len(checked) >= 5
-    assert set(checked) == set(ELEVEN)
+    assert set(checked) >= set(ELEVEN)
 
 
 def test_gib_figures_become_bytes_with_powers_of_two():

@@ -53,3 +53,40 @@ def generation_gains(specs: pd.DataFrame, predecessors: pd.Series, columns: list
             row[column] = new / old if (pd.notna(new) and pd.notna(old) and old > 0) else np.nan
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(pairs.index, name="chip_id"))
+
+
+# --- price per unit of capacity (notebook 04) ------------------------------------------------------
+# Each takes the hourly price of a whole system and the system's total of the resource, as numbers or
+# pandas Series, and gives NaN (never inf) where the total is missing or not positive.
+
+def usd_per_chip_hour(usd_per_hour, chips):
+    """US dollars per accelerator-chip-hour."""
+    return _per(usd_per_hour, chips, 1.0)
+
+
+def usd_per_pflop_hour(usd_per_hour, flops):
+    """US dollars per hour of one PFLOP/s of peak compute (flops in FLOP/s)."""
+    return _per(usd_per_hour, flops, 1e15)
+
+
+def usd_per_hbm_tb_per_s_hour(usd_per_hour, hbm_bandwidth_bytes_per_s):
+    """US dollars per hour of one TB/s of HBM bandwidth (bandwidth in bytes/s)."""
+    return _per(usd_per_hour, hbm_bandwidth_bytes_per_s, 1e12)
+
+
+def usd_per_hbm_gb_hour(usd_per_hour, hbm_bytes):
+    """US dollars per hour of one GB (10^9 bytes) of HBM (capacity in bytes)."""
+    return _per(usd_per_hour, hbm_bytes, 1e9)
+
+
+def _per(usd_per_hour, amount, unit: float):
+    amount = amount / unit
+    if isinstance(amount, pd.Series) or isinstance(usd_per_hour, pd.Series):
+        return (usd_per_hour / amount.where(amount > 0)).astype(float)
+    return float(usd_per_hour) / amount if amount > 0 else float("nan")
+
+
+def break_even_discount(price: float, rival_price: float) -> float:
+    """Fraction off `price` at which it equals `rival_price` (both per the same unit, e.g. USD per
+    PFLOP-hour). Negative: already cheaper, by that fraction of the rival's advantage to give up."""
+    return 1.0 - rival_price / price

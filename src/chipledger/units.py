@@ -47,6 +47,7 @@ METRICS: dict[str, str] = {
     "hbm_capacity": "bytes",
     "hbm_bandwidth": "bytes_per_s",
     "scaleup_bandwidth": "bytes_per_s",
+    "network_bandwidth": "bytes_per_s",
     "tdp": "watts",
 }
 
