@@ -335,12 +335,36 @@ def _deal_has_a_size(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list
             if not (row["usd"] or row["gigawatts"] or row["chips"])]
 
 
+def _scaleup_domain_fits(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """An UltraServer or rack is one scale-up domain; an instance holds whole domains or is a slice of one."""
+    problems = []
+    for line, row in rows:
+        chips, domain = int(row["chips"]), int(row["scaleup_chips"])
+        if row["kind"] in ("ultraserver", "rack"):
+            fits, rule = chips == domain, f"a {row['kind']} is one scale-up domain of all its chips"
+        else:
+            fits = chips % domain == 0 or domain % chips == 0
+            rule = "an instance holds whole scale-up domains or is a slice of one"
+        if not fits:
+            problems.append(f"{path}, line {line}, column 'scaleup_chips': value {row['scaleup_chips']!r} "
+                            f"disagrees with chips {row['chips']!r}: {rule}")
+    return problems
+
+
+def _positive_price(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A price is more than zero dollars an hour."""
+    return [f"{path}, line {line}, column 'usd_per_hour': value {row['usd_per_hour']!r} is not a price "
+            "(must be more than 0)" for line, row in rows if float(row["usd_per_hour"]) <= 0]
+
+
 _RULES = {
     "chip_specs": (_metric_rows, _estimates, _one_preferred("chip_id", "metric", "precision", "sparsity")),
     "system_specs": (_metric_rows, _estimates,
                      _one_preferred("system_id", "metric", "precision", "sparsity")),
     "financials": (_fiscal_periods, _one_preferred("company", "metric", "fiscal_period", "kind")),
     "deals": (_deal_has_a_size, _one_preferred("deal_id")),
+    "systems": (_scaleup_domain_fits,),
+    "prices": (_positive_price,),
 }
 
 

@@ -1,0 +1,202 @@
+"""Systems for notebooks/03_systems.ipynb: scale-up domains side by side, totals derived from chips x
+chip specs against the totals vendors state, and the claims about Trn3 UltraServers.
+
+Totals are in SI units for the whole system: FLOP/s, bytes, bytes/s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import data, units
+
+# derived total column -> (specs() column, metric, precisions a stated total may name, sparsity)
+TOTALS = {
+    "bf16_dense_flops": ("bf16_dense_flops", "peak_flops", ("bf16",), "dense"),
+    "fp8_dense_flops": ("fp8_dense_flops", "peak_flops", ("fp8", "mxfp8"), "dense"),
+    "fp4_dense_flops": ("fp4_dense_flops", "peak_flops", ("nvfp4", "fp4", "mxfp4"), "dense"),
+    "bf16_sparse_flops": ("bf16_sparse_flops", "peak_flops", ("bf16",), "sparse"),
+    "fp8_sparse_flops": ("fp8_sparse_flops", "peak_flops", ("fp8", "mxfp8"), "sparse"),
+    "fp4_sparse_flops": ("fp4_sparse_flops", "peak_flops", ("nvfp4", "fp4", "mxfp4"), "sparse"),
+    "hbm_bytes": ("hbm_bytes", "hbm_capacity", ("",), ""),
+    "hbm_bandwidth_bytes_per_s": ("hbm_bandwidth_bytes_per_s", "hbm_bandwidth", ("",), ""),
+    "scaleup_bandwidth_bytes_per_s": ("scaleup_bandwidth_bytes_per_s", "scaleup_bandwidth", ("",), ""),
+}
+
+
+def derived_totals() -> pd.DataFrame:
+    """One row per system: its chip and counts, and each total = chips x the chip's preferred figure.
+
+    Columns: name, vendor (who sells it), kind, chip_id, chip_vendor, chips, scaleup_chips, topology,
+    then TOTALS (SI units).
+    """
+    systems = data.load("systems").set_index("system_id")
+    specs = data.specs()
+    out = systems[["name", "vendor", "kind", "chip_id", "chips", "scaleup_chips", "topology"]].copy()
+    out.insert(4, "chip_vendor", out["chip_id"].map(specs["vendor"]))
+    chips = out["chips"].astype(float)
+    for column, (spec_column, *_rest) in TOTALS.items():
+        out[column] = out["chip_id"].map(specs[spec_column]).astype(float) * chips
+    return out
+
+
+def stated_totals() -> pd.DataFrame:
+    """The vendors' preferred stated totals (system_specs.csv), each converted to SI units."""
+    rows = data.load("system_specs")
+    rows = rows[rows["preferred"]].copy()
+    rows["si_value"] = [units.to_si(v, u) for v, u in zip(rows["value"], rows["unit"])]
+    rows["precision"] = rows["precision"].fillna("")
+    rows["sparsity"] = rows["sparsity"].fillna("")
+    return rows.reset_index(drop=True)
+
+
+def stated_against_derived() -> pd.DataFrame:
+    """Every stated total that a derived total can check, with the difference.
+
+    A total whose source leaves sparsity unstated is checked against the dense derivation and
+    marked so. Columns: system_id, total, stated (as written), stated_si, derived_si,
+    difference_percent (stated / derived - 1), sparsity_note, source_id.
+    """
+    derived = derived_totals()
+    stated = stated_totals()
+    rows = []
+    for row in stated.itertuples():
+        for column, (_, metric, precisions, sparsity) in TOTALS.items():
+            if row.metric != metric or row.precision not in precisions:
+                continue
+            note = ""
+            if row.sparsity == "unstated" and sparsity == "dense":
+                note = "sparsity unstated by the source; checked against dense"
+            elif row.sparsity != sparsity:
+                continue
+            derived_value = derived.at[row.system_id, column]
+            rows.append({
+                "system_id": row.system_id, "total": column, "stated": f"{row.value:g} {row.unit}",
+                "stated_si": row.si_value, "derived_si": derived_value,
+                "difference_percent": (row.si_value / derived_value - 1) * 100 if derived_value > 0 else np.nan,
+                "sparsity_note": note, "source_id": row.source_id,
+            })
+    return pd.DataFrame(rows)
+
+
+def domains_side_by_side() -> pd.DataFrame:
+    """Scale-up domains in readers' units: chips, topology, dense BF16/FP8 PFLOPS, HBM TB, HBM TB/s.
+
+    For an instance that is a slice of a larger domain (trn2u in an UltraServer) the domain is the
+    instance itself here; UltraServers and racks are listed in their own rows.
+    """
+    totals = derived_totals()
+    return pd.DataFrame({
+        "system": totals["name"], "vendor": totals["vendor"], "chip": totals["chip_id"],
+        "chips": totals["chips"], "scale-up domain (chips)": totals["scaleup_chips"],
+        "topology": totals["topology"],
+        "BF16 dense (PFLOPS)": (totals["bf16_dense_flops"] / 1e15).round(1),
+        "FP8 dense (PFLOPS)": (totals["fp8_dense_flops"] / 1e15).round(1),
+        "HBM (TB)": (totals["hbm_bytes"] / 1e12).round(2),
+        "HBM bandwidth (TB/s)": (totals["hbm_bandwidth_bytes_per_s"] / 1e12).round(1),
+        "scale-up bandwidth (TB/s)": (totals["scaleup_bandwidth_bytes_per_s"] / 1e12).round(1),
+    })
+
+
+def _stated(system_id: str, metric: str, precisions: tuple[str, ...] = ("",)) -> tuple[float, str]:
+    """(SI value, source_id) of one preferred stated total; dense rows before unstated ones."""
+    stated = stated_totals()
+    rows = stated[(stated["system_id"] == system_id) & (stated["metric"] == metric)
+                  & stated["precision"].isin(precisions) & stated["sparsity"].isin(["dense", "unstated", ""])]
+    row = rows.sort_values("sparsity").iloc[0]
+    return float(row["si_value"]), str(row["source_id"])
+
+
+def trn3_against_trn2() -> pd.DataFrame:
+    """AWS's Trn3-over-Trn2 UltraServer ratios recomputed from the stated totals, whole system and per chip.
+
+    Rows: dense 8-bit compute and HBM bandwidth; columns: trn3 (Gen2, 144 chips) / trn2 (64 chips)
+    for the whole UltraServer and per chip, and the sources.
+    """
+    systems = data.load("systems").set_index("system_id")
+    new, old = "trn3-ultraserver-gen2", "trn2-ultraserver"
+    chip_ratio = systems.at[new, "chips"] / systems.at[old, "chips"]
+    rows = []
+    for label, metric, precisions in (("dense 8-bit compute", "peak_flops", ("fp8", "mxfp8")),
+                                      ("HBM bandwidth", "hbm_bandwidth", ("",))):
+        new_value, new_source = _stated(new, metric, precisions)
+        old_value, old_source = _stated(old, metric, precisions)
+        ratio = new_value / old_value
+        rows.append({"measure": label, "ultraserver_ratio": ratio, "per_chip_ratio": ratio / chip_ratio,
+                     "chips": f"{systems.at[new, 'chips']} vs {systems.at[old, 'chips']}",
+                     "sources": f"{new_source}; {old_source}"})
+    return pd.DataFrame(rows).set_index("measure")
+
+
+def ratio_verdict(computed: float, claimed: float) -> tuple[str, str]:
+    """supported when the computed ratio rounds to the claim's precision; partly supported within 5%;
+    contradicted otherwise."""
+    decimals = len(f"{claimed:g}".partition(".")[2])
+    if round(computed, decimals) == round(claimed, decimals):
+        return "supported", f"the documented totals give {computed:.2f}x, which rounds to the claim"
+    if abs(computed / claimed - 1) <= 0.05:
+        return "partly supported", f"the documented totals give {computed:.2f}x, within 5% of the claim"
+    return "contradicted", f"the documented totals give {computed:.2f}x"
+
+
+def system_claim_verdicts() -> pd.DataFrame:
+    """Verdicts on the claims assigned to 03_systems.ipynb, computed from the ledger."""
+    claims = data.load("claims")
+    claims = claims[claims["notebook"] == "03_systems.ipynb"].set_index("claim_id")
+    ratios = trn3_against_trn2()
+    systems = data.load("systems").set_index("system_id")
+    rows = []
+    for claim_id, claim in claims.iterrows():
+        if claim_id in ("aws-trn3-4.4x-performance", "aws-trn3-3.9x-memory-bandwidth"):
+            measure = "dense 8-bit compute" if "performance" in claim_id else "HBM bandwidth"
+            computed = ratios.at[measure, "ultraserver_ratio"]
+            verdict, why = ratio_verdict(computed, claim["claimed_value"])
+            why += (f" ({ratios.at[measure, 'chips']} chips; per chip {ratios.at[measure, 'per_chip_ratio']:.2f}x)")
+            rows.append((claim_id, claim, f"{computed:.2f}x", ratios.at[measure, "sources"], verdict, why))
+        elif claim_id == "neuron-switch-all-to-all":
+            trn3 = systems[systems["chip_id"] == "trainium3"]
+            switched = (trn3["topology"] == "switched").all() and (trn3["chips"] == trn3["scaleup_chips"]).all()
+            sizes = ", ".join(str(n) for n in trn3["chips"])
+            verdict = "supported" if switched else "contradicted"
+            why = (f"the Neuron docs describe the Trn3 UltraServers ({sizes} chips) as one switched, all-to-all "
+                   "scale-up domain each; chips reach each other through NeuronSwitches, not direct links (a "
+                   "switched fabric, not a mesh of links)") if switched else "the documented topology is not switched"
+            rows.append((claim_id, claim, f"topology: {', '.join(trn3['topology'].unique())}",
+                         ", ".join(trn3["source_id"].unique()), verdict, why))
+        else:
+            rows.append((claim_id, claim, "none", "", "not verifiable with public numbers", "No check written."))
+    return pd.DataFrame(
+        [{"claim_id": c, "claim": cl["quote"], "claimed": _claimed(cl), "public_figure": p,
+          "evidence_source_id": s, "verdict": v, "why": w} for c, cl, p, s, v, w in rows]
+    ).set_index("claim_id")
+
+
+def _claimed(claim: pd.Series) -> str:
+    if pd.isna(claim["claimed_value"]):
+        return "(no number)"
+    return f"{claim['claimed_value']:g} {claim['claimed_unit']}"
+
+
+def summary_lines() -> list[str]:
+    """Three sentences of findings, computed from the ledger (the notebook's summary)."""
+    totals = derived_totals()
+    largest = totals.sort_values("fp8_dense_flops", ascending=False).iloc[0]
+    widest = totals.sort_values("scaleup_chips", ascending=False).iloc[0]
+    checks = stated_against_derived().dropna(subset=["difference_percent"])
+    off = checks[checks["difference_percent"].abs() >= 1]
+    ratios = trn3_against_trn2()
+    verdicts = system_claim_verdicts()["verdict"]
+    return [
+        f"The biggest scale-up domain in the ledger is the {widest['name']} at {widest['scaleup_chips']} chips; "
+        f"the most dense 8-bit compute in one domain is the {largest['name']} "
+        f"({largest['fp8_dense_flops'] / 1e15:,.0f} PFLOPS).",
+        f"{len(checks) - len(off)} of {len(checks)} vendor-stated system totals equal chips x chip specs "
+        f"within 1%; {len(off)} do not, each explained below.",
+        f"AWS's Trn3-over-Trn2 UltraServer ratios recompute to "
+        f"{ratios.at['dense 8-bit compute', 'ultraserver_ratio']:.2f}x compute and "
+        f"{ratios.at['HBM bandwidth', 'ultraserver_ratio']:.2f}x HBM bandwidth, comparing "
+        f"{ratios['chips'].iloc[0]} chips; per chip {ratios.at['dense 8-bit compute', 'per_chip_ratio']:.2f}x "
+        f"and {ratios.at['HBM bandwidth', 'per_chip_ratio']:.2f}x. Verdicts: "
+        + ", ".join(f"{n} {v}" for v, n in verdicts.value_counts().items()) + ".",
+    ]
