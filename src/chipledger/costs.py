@@ -112,7 +112,8 @@ def break_even_discounts(trainium: str, rivals: list[str], pricing: str) -> pd.D
             row[column.replace("usd_per_", "discount_percent_for_equal_usd_per_")] = 100 * metrics.break_even_discount(
                 snapshot.at[trainium, column], snapshot.at[rival, column])
         rows.append(row)
-    return pd.DataFrame(rows).set_index("rival")
+    table = pd.DataFrame(rows).set_index("rival")
+    return table.round({c: 1 for c in table.columns if c != "observed"})
 
 
 def price_performance_advantage(trainium: str, rivals: list[str], pricing: str) -> pd.DataFrame:
@@ -123,6 +124,7 @@ def price_performance_advantage(trainium: str, rivals: list[str], pricing: str) 
                "HBM bandwidth": "usd_per_hbm_tb_per_s_hour"}
     table = pd.DataFrame({label: [(snapshot.at[r, c] / snapshot.at[trainium, c] - 1) * 100 for r in rivals]
                           for label, c in columns.items()}, index=pd.Index(rivals, name="rival"))
+    table = table.round(1)
     table["observed"] = [snapshot.at[r, "observed"] for r in rivals]
     return table
 

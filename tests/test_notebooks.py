@@ -1,0 +1,31 @@
+"""The stored notebooks keep the shape the design asks for (nbval checks their outputs separately)."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from conftest import REPO
+
+MIN_CHARTS = {"01_market.ipynb": 5, "02_chips.ipynb": 4, "03_systems.ipynb": 3, "04_cloud_costs.ipynb": 4}
+NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def test_every_notebook_is_listed():
+    assert [p.name for p in NOTEBOOKS] == sorted(MIN_CHARTS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_shape(path):
+    notebook = nbformat.read(path, as_version=4)
+    cells = notebook.cells
+    assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
+    summary = [o for o in cells[1].outputs if o.output_type == "stream"]
+    assert summary and summary[0].text.count("•") == 3, "a three-line summary printed at the top"
+    assert cells[-2].cell_type == "markdown" and cells[-2].source.startswith("## Sources")
+    assert "sources_for" in cells[-1].source
+    outputs = [o for c in cells if c.cell_type == "code" for o in c.outputs]
+    charts = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(charts) >= MIN_CHARTS[path.name]
+    assert not [o for o in outputs if o.output_type == "error" or o.get("name") == "stderr"]
+    assert all(c.execution_count is not None for c in cells if c.cell_type == "code")
