@@ -357,6 +357,20 @@ def _positive_price(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[
             "(must be more than 0)" for line, row in rows if float(row["usd_per_hour"]) <= 0]
 
 
+def _ordered_range(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """An assumption's range is in order: low <= central <= high."""
+    problems = []
+    for line, row in rows:
+        low, central, high = (float(row[c]) for c in ("low", "central", "high"))
+        if low > central:
+            problems.append(f"{path}, line {line}, column 'low': value {row['low']!r} is above central "
+                            f"{row['central']!r} (need low <= central <= high)")
+        if central > high:
+            problems.append(f"{path}, line {line}, column 'high': value {row['high']!r} is below central "
+                            f"{row['central']!r} (need low <= central <= high)")
+    return problems
+
+
 _RULES = {
     "chip_specs": (_metric_rows, _estimates, _one_preferred("chip_id", "metric", "precision", "sparsity")),
     "system_specs": (_metric_rows, _estimates,
@@ -365,6 +379,7 @@ _RULES = {
     "deals": (_deal_has_a_size, _one_preferred("deal_id")),
     "systems": (_scaleup_domain_fits,),
     "prices": (_positive_price,),
+    "assumptions": (_ordered_range,),
 }
 
 
