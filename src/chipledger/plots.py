@@ -455,3 +455,59 @@ def advantage_chart(advantage: pd.DataFrame, claimed_low: float, claimed_high: f
     ax.legend(fontsize=7.5, loc="lower right")
     ax.set_title(f"trn2.48xlarge against P5e and P5en, capacity blocks of {advantage['observed'].iloc[0]:%Y-%m-%d}")
     return add_source_note(fig, sources, "Shaded: AWS's '30-40% better price performance'.")
+
+
+# --- power and inference charts (notebook 05) -----------------------------------------------------
+
+def perf_per_watt_chart(table: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """Dense FP8 TFLOPS per watt of chip power, with the range an estimated power gives."""
+    fig, ax = new_figure(height_in=4.4)
+    positions = np.arange(len(table))
+    colors = [VENDOR_COLORS.get(v, NEUTRAL) for v in table["vendor"]]
+    ax.barh(positions, table["tflops_per_w"], color=colors)
+    errors = [table["tflops_per_w"] - table["tflops_per_w_low"], table["tflops_per_w_high"] - table["tflops_per_w"]]
+    ax.errorbar(table["tflops_per_w"], positions, xerr=errors, fmt="none", ecolor="#333333", capsize=3)
+    labels = [f"{n} ({'estimated' if 'estimate' in b else 'TDP'} {w:,.0f} W)"
+              for n, b, w in zip(table["name"], table["power_basis"], table["power_w"])]
+    ax.set_yticks(positions, labels, fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlabel("Dense FP8 TFLOPS per watt of chip power")
+    ax.set_title("Peak compute per watt (chip only; bars: power estimate's range)")
+    _legend(fig)
+    return add_source_note(fig, sources, "AWS publishes no Trainium power: analysts' estimates. "
+                                         "Rubin: an analyst's estimate.")
+
+
+def interval_chart(table: pd.DataFrame, label_column: str, median: str, low: str, high: str, xlabel: str,
+                   title: str, sources: pd.DataFrame, colors: list[str] | None = None, note: str = "") -> Figure:
+    """Medians with 5-95% intervals, one row each."""
+    fig, ax = new_figure(height_in=1.2 + 0.42 * len(table))
+    positions = np.arange(len(table))
+    colors = colors or [NEUTRAL] * len(table)
+    ax.barh(positions, table[median], color=colors)
+    ax.errorbar(table[median], positions, xerr=[table[median] - table[low], table[high] - table[median]],
+                fmt="none", ecolor="#333333", capsize=3)
+    ax.set_yticks(positions, list(table[label_column]), fontsize=7.5)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    return add_source_note(fig, sources, (note + " " if note else "") + "Bars: median; lines: 5-95% interval.")
+
+
+def tornado_chart(swings: pd.DataFrame, xlabel: str, title: str, sources: pd.DataFrame) -> Figure:
+    """One-at-a-time sensitivity: the output with each assumption at its low and high end."""
+    fig, ax = new_figure(height_in=1.4 + 0.45 * len(swings))
+    centre = swings["central_output"].iloc[0]
+    positions = np.arange(len(swings))
+    for y, (low, high) in enumerate(zip(swings["at_low"], swings["at_high"])):
+        ax.barh(y, low - centre, left=centre, color="#5B8DB8", height=0.6)
+        ax.barh(y, high - centre, left=centre, color="#C0504D", height=0.6)
+    ax.axvline(centre, color="#333333", linewidth=1)
+    ax.set_yticks(positions, [s.replace("_", " ") for s in swings.index], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title)
+    from matplotlib.patches import Patch
+    ax.legend(handles=[Patch(color="#5B8DB8", label="assumption at its low end"),
+                       Patch(color="#C0504D", label="assumption at its high end")], fontsize=7.5, loc="lower right")
+    return add_source_note(fig, sources, "Others at their central values.")

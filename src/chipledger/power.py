@@ -1,0 +1,234 @@
+"""Power and inference economics for notebooks/05_power_and_inference.ipynb, with uncertainty.
+
+Every uncertain input is a row of assumptions.csv (low, central, high) or a chip power: NVIDIA's
+official TDP from chip_specs.csv (no range), or for Trainium, whose power AWS does not publish, the
+analysts' estimates in assumptions.csv. The scenarios engine draws them jointly (seeded) and the
+models of chipledger.inference turn the draws into chips, FLOP/s, tokens and dollars.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import costs, data, inference, scenarios
+
+DRAWS = 20_000  # per result in the notebook: quantiles stable to well under 1%
+TRAINIUM_POWER = {"trainium2": "trainium2_chip_power_w", "trainium3": "trainium3_chip_power_w"}
+# the chip each gigawatt deal buys, where the ledger has it (deal_id -> chip_id)
+DEAL_CHIPS = {"openai-amazon-2026": "trainium3", "anthropic-aws-2026-compute": "trainium3",
+              "openai-nvidia-10gw": "rubin"}
+MODELS = {  # reference model -> (active-parameter assumption, bytes-per-parameter assumption)
+    "dense ~70B (Llama 3.3 70B), FP8": ("dense_model_parameters", "bytes_per_parameter_fp8"),
+    "MoE 671B / 37B active (DeepSeek-V3), FP8": ("moe_model_active_parameters", "bytes_per_parameter_fp8"),
+}
+
+
+def assumptions() -> pd.DataFrame:
+    """assumptions.csv indexed by id, plus one chip-power row per chip (chip_power_w:<chip_id>)."""
+    table = data.load("assumptions").set_index("assumption_id")
+    rows = chip_power_w()
+    extra = rows.rename(index=lambda c: f"chip_power_w:{c}")[["low", "central", "high", "source_id"]]
+    extra = extra.assign(unit="W", description="chip power", rationale="see chip_power_w()")
+    return pd.concat([table, extra[~extra.index.isin(table.index)]])
+
+
+def chip_power_w() -> pd.DataFrame:
+    """Power of each chip in watts (low, central, high), its basis and source: NVIDIA's official
+    TDP, or the Trainium estimate of assumptions.csv. Chips with neither are left out."""
+    specs = data.specs()
+    table = data.load("assumptions").set_index("assumption_id")
+    figures = data.chip_figures()
+    tdp_rows = figures[figures["metric"] == "tdp"].set_index("chip_id")
+    rows = {}
+    for chip_id, row in specs.iterrows():
+        if chip_id in TRAINIUM_POWER:
+            a = table.loc[TRAINIUM_POWER[chip_id]]
+            rows[chip_id] = {"low": a["low"], "central": a["central"], "high": a["high"],
+                             "basis": "estimate (assumptions.csv)", "source_id": a["source_id"]}
+        elif row["vendor"] == "NVIDIA" and pd.notna(row["tdp_w"]):
+            low = row["tdp_w_low"] if pd.notna(row.get("tdp_w_low")) else row["tdp_w"]
+            high = row["tdp_w_high"] if pd.notna(row.get("tdp_w_high")) else row["tdp_w"]
+            basis = "official TDP" if tdp_rows.at[chip_id, "basis"] == "official" else "estimate (chip_specs.csv)"
+            rows[chip_id] = {"low": low, "central": row["tdp_w"], "high": high, "basis": basis,
+                             "source_id": tdp_rows.at[chip_id, "source_id"]}
+    return pd.DataFrame(rows).T.astype({"low": float, "central": float, "high": float})
+
+
+def _table(ids: list[str]) -> pd.DataFrame:
+    return assumptions().loc[ids, ["low", "central", "high"]].astype(float)
+
+
+def perf_per_watt() -> pd.DataFrame:
+    """Dense FP8 TFLOPS per watt of chip power (chip only), central and the range the power's range gives."""
+    specs = data.specs()
+    power = chip_power_w()
+    flops = specs.loc[power.index, "fp8_dense_flops"]
+    table = pd.DataFrame({
+        "name": specs.loc[power.index, "name"], "vendor": specs.loc[power.index, "vendor"],
+        "fp8_dense_tflops": flops / 1e12, "power_w": power["central"], "power_basis": power["basis"],
+        "tflops_per_w": flops / 1e12 / power["central"],
+        "tflops_per_w_low": flops / 1e12 / power["high"],
+        "tflops_per_w_high": flops / 1e12 / power["low"],
+    })
+    return table.dropna(subset=["tflops_per_w"]).round(3)
+
+
+def gigawatt_deals(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.DataFrame:
+    """For each gigawatt deal whose chips the ledger has: how many chips the gigawatts power and how
+    many dense FP8 exaFLOPS that is (median and 5-95% interval over PUE, host power and chip power)."""
+    from . import market
+
+    deals = market.gigawatt_deals().set_index("deal_id")
+    specs = data.specs()
+    rows = []
+    for deal_id, chip_id in DEAL_CHIPS.items():
+        if deal_id not in deals.index:
+            continue
+        gw = float(deals.at[deal_id, "gigawatts"])
+        ids = ["pue_ai_datacenter", "host_power_per_accelerator_w", f"chip_power_w:{chip_id}"]
+
+        def chips(d, gw=gw, chip_id=chip_id):
+            return inference.chips_per_gigawatts(gw, d[f"chip_power_w:{chip_id}"],
+                                                 d["host_power_per_accelerator_w"], d["pue_ai_datacenter"])
+
+        chip_draws = scenarios.run(chips, _table(ids), n, seed)
+        flops = chip_draws * specs.at[chip_id, "fp8_dense_flops"] / 1e18
+        c, f = scenarios.summarise(chip_draws / 1e6), scenarios.summarise(flops)
+        rows.append({"deal_id": deal_id, "parties": deals.at[deal_id, "parties"], "gigawatts": gw,
+                     "chip": specs.at[chip_id, "name"],
+                     "chips_million_median": c["median"], "chips_million_p5": c["p5"], "chips_million_p95": c["p95"],
+                     "fp8_dense_eflops_median": f["median"], "fp8_dense_eflops_p5": f["p5"],
+                     "fp8_dense_eflops_p95": f["p95"], "source_id": deals.at[deal_id, "source_id"]})
+    return pd.DataFrame(rows).set_index("deal_id").round(2)
+
+
+def gigawatt_model(chip_id: str, gigawatts: float):
+    """The chips-per-gigawatts model for one chip, for sensitivity(); returns (model, assumption table)."""
+    ids = ["pue_ai_datacenter", "host_power_per_accelerator_w", f"chip_power_w:{chip_id}"]
+
+    def chips(d):
+        return inference.chips_per_gigawatts(gigawatts, d[f"chip_power_w:{chip_id}"],
+                                             d["host_power_per_accelerator_w"], d["pue_ai_datacenter"])
+    return chips, _table(ids)
+
+
+def chip_hour_prices() -> pd.Series:
+    """Cheapest public price per chip-hour of each chip (USD), from the latest capacity-block
+    observation, or on-demand where a chip has no capacity-block price."""
+    prices = pd.concat([costs.latest("capacity_block"), costs.latest("on_demand")])
+    return prices.groupby("chip_id")["usd_per_chip_hour"].min()
+
+
+def token_model(chip_id: str, model: str):
+    """Model of dollars per million tokens (compute-bound serving) for one chip and reference model;
+    returns (function, assumption table) for scenarios.run and scenarios.sensitivity."""
+    specs = data.specs()
+    price = float(chip_hour_prices()[chip_id])
+    active, _ = MODELS[model]
+    ids = ["mfu_prefill", "utilisation", active]
+
+    def usd_per_million(d):
+        rate = inference.prefill_tokens_per_s(specs.at[chip_id, "fp8_dense_flops"], d["mfu_prefill"], d[active])
+        return inference.usd_per_million_tokens(price, rate, d["utilisation"])
+    return usd_per_million, _table(ids)
+
+
+def token_economics(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.DataFrame:
+    """Per priced chip and reference model: decode tokens/s of one sequence (memory-bound), tokens/s
+    at full compute (prefill or large-batch decode), and US dollars per million tokens at that rate
+    and the fleet utilisation, at the chip's cheapest public chip-hour price. Medians and 5-95%."""
+    specs = data.specs()
+    prices = chip_hour_prices()
+    rows = []
+    for chip_id in prices.index:
+        if pd.isna(specs.at[chip_id, "fp8_dense_flops"]):
+            continue  # no 8-bit compute figure (A100)
+        for model, (active, bytes_id) in MODELS.items():
+            ids = ["mbu_decode", "mfu_prefill", "utilisation", active, bytes_id]
+            draws = scenarios.draw(_table(ids), n, seed)
+            decode = inference.decode_tokens_per_s(specs.at[chip_id, "hbm_bandwidth_bytes_per_s"],
+                                                   draws["mbu_decode"], draws[active], draws[bytes_id])
+            prefill = inference.prefill_tokens_per_s(specs.at[chip_id, "fp8_dense_flops"],
+                                                     draws["mfu_prefill"], draws[active])
+            dollars = inference.usd_per_million_tokens(prices[chip_id], prefill, draws["utilisation"])
+            d, p, u = scenarios.summarise(decode), scenarios.summarise(prefill), scenarios.summarise(dollars)
+            rows.append({"chip_id": chip_id, "chip": specs.at[chip_id, "name"], "model": model,
+                         "usd_per_chip_hour": prices[chip_id],
+                         "decode_tokens_per_s_median": d["median"], "decode_p5": d["p5"], "decode_p95": d["p95"],
+                         "full_compute_tokens_per_s_median": p["median"],
+                         "usd_per_million_tokens_median": u["median"], "usd_per_million_p5": u["p5"],
+                         "usd_per_million_p95": u["p95"]})
+    return pd.DataFrame(rows).round(3)
+
+
+def trn3_over_trn2_tokens_per_megawatt(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.DataFrame:
+    """Trn3 / Trn2 tokens per megawatt from peak specs and estimated power: memory-bound decode
+    (HBM bandwidth per all-in watt) and compute-bound (dense 8-bit FLOP/s per all-in watt)."""
+    specs = data.specs()
+    ids = ["pue_ai_datacenter", "host_power_per_accelerator_w", "chip_power_w:trainium2", "chip_power_w:trainium3"]
+    draws = scenarios.draw(_table(ids), n, seed)
+    rows = {}
+    for label, column in (("decode (HBM bandwidth bound)", "hbm_bandwidth_bytes_per_s"),
+                          ("compute bound (dense 8-bit)", "fp8_dense_flops")):
+        per_mw = {chip: inference.tokens_per_s_per_megawatt(specs.at[chip, column], draws[f"chip_power_w:{chip}"],
+                                                            draws["host_power_per_accelerator_w"],
+                                                            draws["pue_ai_datacenter"])
+                  for chip in ("trainium2", "trainium3")}
+        rows[label] = scenarios.summarise(per_mw["trainium3"] / per_mw["trainium2"])
+    return pd.DataFrame(rows).T.round(2)
+
+
+def power_claim_verdicts() -> pd.DataFrame:
+    """Verdicts on the claims assigned to 05_power_and_inference.ipynb, computed from the ledger."""
+    claims = data.load("claims")
+    claims = claims[claims["notebook"] == "05_power_and_inference.ipynb"].set_index("claim_id")
+    ratios = trn3_over_trn2_tokens_per_megawatt()
+    prices = data.load("prices")
+    systems = data.load("systems").set_index("system_id")
+    trn3_priced = prices["system_id"].map(systems["chip_id"]).eq("trainium3").any()
+    rows = []
+    for claim_id, claim in claims.iterrows():
+        if claim_id == "aws-trn3-5x-tokens-per-megawatt":
+            top = ratios["p95"].max()
+            claimed = float(claim["claimed_value"])
+            inside = ((ratios["p5"] <= claimed) & (claimed <= ratios["p95"])).any()
+            verdict = "supported" if inside else "not verifiable with public numbers"
+            why = (f"Peak specs and estimated chip power give Trn3/Trn2 at most {top:.1f}x tokens per megawatt "
+                   f"(95th percentile); AWS measured {claimed:g}x on one model at equal latency, so the rest "
+                   "would come from utilisation and software, which public numbers do not measure.")
+            rows.append((claim_id, claim, f"{ratios['median'].min():.2f}x to {ratios['median'].max():.2f}x (medians)",
+                         claim["source_id"], verdict, why))
+        elif claim_id == "trainium3-price-per-power":
+            verdict = "not verifiable with public numbers"
+            why = ("'Price per power' needs a Trainium3 price and a Trainium3 power figure; AWS publishes neither"
+                   + ("" if not trn3_priced else " (a Trn3 price is now in the ledger: update this check)") + ".")
+            rows.append((claim_id, claim, "no Trn3 price; no official Trn3 power", "", verdict, why))
+        else:
+            rows.append((claim_id, claim, "none", "", "not verifiable with public numbers", "No check written."))
+    return pd.DataFrame(
+        [{"claim_id": c, "claim": cl["quote"],
+          "claimed": "(no number)" if pd.isna(cl["claimed_value"]) else f"{cl['claimed_value']:g} {cl['claimed_unit']}",
+          "public_figure": p, "evidence_source_id": s, "verdict": v, "why": w} for c, cl, p, s, v, w in rows]
+    ).set_index("claim_id")
+
+
+def summary_lines() -> list[str]:
+    """Three sentences of findings, computed from the ledger (the notebook's summary)."""
+    deals = gigawatt_deals()
+    openai = deals.loc["openai-amazon-2026"]
+    tokens = token_economics(n=5_000)
+    dense = tokens[tokens["model"].str.startswith("dense")].set_index("chip_id")
+    cheapest = dense["usd_per_million_tokens_median"].idxmin()
+    ratios = trn3_over_trn2_tokens_per_megawatt()
+    return [
+        f"OpenAI's {openai['gigawatts']:g} GW of Trainium powers about {openai['chips_million_median']:.1f} million "
+        f"Trainium3 chips (5-95%: {openai['chips_million_p5']:.1f} to {openai['chips_million_p95']:.1f} million), "
+        f"{openai['fp8_dense_eflops_median']:,.0f} dense FP8 exaFLOPS.",
+        f"Serving a dense 70B model at FP8, the cheapest public chip-hour gives about "
+        f"${dense.at[cheapest, 'usd_per_million_tokens_median']:.3f} per million tokens at full compute on "
+        f"{dense.at[cheapest, 'chip']}; one sequence decodes at most "
+        f"{dense.at[cheapest, 'decode_tokens_per_s_median']:.0f} tokens/s there.",
+        f"Peak specs and estimated power give Trn3 {ratios['median'].min():.1f}x to {ratios['median'].max():.1f}x "
+        "the tokens per megawatt of Trn2, not the 5x AWS measured.",
+    ]
