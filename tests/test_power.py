@@ -16,15 +16,15 @@ def test_two_gigawatts_at_central_values_match_the_formula():
     central = {i: a.at[i, "central"] for i in a.index}
     expected = inference.chips_per_gigawatts(2, central["chip_power_w:trainium3"],
                                              central["host_power_per_accelerator_w"], central["pue_ai_datacenter"])
-    deals = power.gigawatt_deals(n=20_000)
+    deals = power.gigawatt_deals(n=5_000)
     row = deals.loc["openai-amazon-2026"]
     assert row["chips_million_p5"] < expected / 1e6 * 1.05 and expected / 1e6 * 0.95 < row["chips_million_p95"]
     assert row["chips_million_p5"] <= row["chips_million_median"] <= row["chips_million_p95"]
 
 
 def test_results_are_the_same_on_every_run():
-    assert power.gigawatt_deals(n=5_000).equals(power.gigawatt_deals(n=5_000))
-    assert power.token_economics(n=2_000).equals(power.token_economics(n=2_000))
+    assert power.gigawatt_deals(n=2_000).equals(power.gigawatt_deals(n=2_000))
+    assert power.token_economics(n=500).equals(power.token_economics(n=500))
 
 
 def test_trainium_power_is_an_estimate_and_nvidia_power_official():

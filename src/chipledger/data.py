@@ -59,7 +59,11 @@ def load(name: str) -> pd.DataFrame:
     if name not in resources:
         raise DataError(f"{folder / PACKAGE_FILE}: no table named {name!r}; tables: {', '.join(resources)}")
     resource = resources[name]
-    return _typed_frame(folder / resource["path"], resource["schema"]["fields"])
+    path = folder / resource["path"]
+    key = (path.resolve(), path.stat().st_mtime_ns, path.stat().st_size)
+    if key not in _frames:  # a checked, unchanged file is parsed once per process
+        _frames[key] = _typed_frame(path, resource["schema"]["fields"])
+    return _frames[key].copy()
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -106,6 +110,7 @@ def _typed_frame(path: Path, fields: list[dict]) -> pd.DataFrame:
 # --- checking ------------------------------------------------------------------------------------
 
 _cache: dict[Path, tuple[tuple, dict]] = {}
+_frames: dict[tuple, pd.DataFrame] = {}
 
 
 def _checked_package(folder: Path) -> dict:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import costs, data, inference, scenarios
 
-DRAWS = 20_000  # per result in the notebook: quantiles stable to well under 1%
+DRAWS = 10_000  # per result in the notebook: medians and 5-95% bounds stable to about 1%
 TRAINIUM_POWER = {"trainium2": "trainium2_chip_power_w", "trainium3": "trainium3_chip_power_w"}
 # the chip each gigawatt deal buys, where the ledger has it (deal_id -> chip_id)
 DEAL_CHIPS = {"openai-amazon-2026": "trainium3", "anthropic-aws-2026-compute": "trainium3",
@@ -179,11 +179,12 @@ def trn3_over_trn2_tokens_per_megawatt(n: int = DRAWS, seed: int = scenarios.DEF
     return pd.DataFrame(rows).T.round(2)
 
 
-def power_claim_verdicts() -> pd.DataFrame:
-    """Verdicts on the claims assigned to 05_power_and_inference.ipynb, computed from the ledger."""
+def power_claim_verdicts(ratios: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Verdicts on the claims assigned to 05_power_and_inference.ipynb, computed from the ledger
+    (ratios: trn3_over_trn2_tokens_per_megawatt(), computed here if not given)."""
     claims = data.load("claims")
     claims = claims[claims["notebook"] == "05_power_and_inference.ipynb"].set_index("claim_id")
-    ratios = trn3_over_trn2_tokens_per_megawatt()
+    ratios = trn3_over_trn2_tokens_per_megawatt() if ratios is None else ratios
     prices = data.load("prices")
     systems = data.load("systems").set_index("system_id")
     trn3_priced = prices["system_id"].map(systems["chip_id"]).eq("trainium3").any()
@@ -213,14 +214,12 @@ def power_claim_verdicts() -> pd.DataFrame:
     ).set_index("claim_id")
 
 
-def summary_lines() -> list[str]:
-    """Three sentences of findings, computed from the ledger (the notebook's summary)."""
-    deals = gigawatt_deals()
+def summary_lines(deals: pd.DataFrame, tokens: pd.DataFrame, ratios: pd.DataFrame) -> list[str]:
+    """Three sentences of findings from gigawatt_deals(), token_economics() and
+    trn3_over_trn2_tokens_per_megawatt() (the notebook's summary)."""
     openai = deals.loc["openai-amazon-2026"]
-    tokens = token_economics(n=5_000)
     dense = tokens[tokens["model"].str.startswith("dense")].set_index("chip_id")
     cheapest = dense["usd_per_million_tokens_median"].idxmin()
-    ratios = trn3_over_trn2_tokens_per_megawatt()
     return [
         f"OpenAI's {openai['gigawatts']:g} GW of Trainium powers about {openai['chips_million_median']:.1f} million "
         f"Trainium3 chips (5-95%: {openai['chips_million_p5']:.1f} to {openai['chips_million_p95']:.1f} million), "
