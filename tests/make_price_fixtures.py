@@ -18,7 +18,7 @@ import hashlib
 import json
 from pathlib import Path
 
-VERSIONS = ["20250501000000", "20250601000000", "20260701000000"]  # oldest first; the last is current
+VERSIONS = ["20250501000000", "20250601000000", "20261101000000"]  # oldest first; the last is current
 # instance type -> on-demand USD per hour in each version (None: not offered in that version)
 PRICES = {
     "p5.48xlarge": ["98.3200000000", "55.0400000000", "55.0400000000"],
