@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test report lab validate clean
+.PHONY: test report lab validate refresh clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lab: $(STAMP)
 ## make validate: check the whole ledger in data/ (or $$CHIPLEDGER_DATA)
 validate: $(STAMP)
 	$(BIN)/chipledger validate
+
+## make refresh: pull current AWS prices and SEC EDGAR figures into data/ (network; the SEC needs
+## SEC_USER_AGENT='Your Name you@example.org'). Then `make report` redraws the notebooks.
+refresh: $(STAMP)
+	$(BIN)/chipledger refresh aws-prices
+	$(BIN)/chipledger refresh sec
 
 clean:
 	rm -rf build/

@@ -138,7 +138,7 @@ def test_no_server_listening(ledger, tmp_path):
 
 def test_timeout(ledger, httpserver, tmp_path):
     def slow(request):
-        time.sleep(1.5)
+        time.sleep(0.6)
         return Response("{}")
     httpserver.expect_request(INDEX).respond_with_handler(slow)
     refused(ledger, tmp_path, httpserver.url_for(INDEX), r"timed out after 0.3 s .gave up after 2 attempts",
