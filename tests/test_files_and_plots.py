@@ -61,3 +61,16 @@ def test_every_chart_names_its_sources_under_it():
     note = plots.compute_chart(specs, sources).get_supxlabel()
     named = {word.strip(",.") for word in note.split()}
     assert set(sources["source_id"]) <= named
+
+
+def test_the_readme_claims_table_is_the_overview_table(tmp_path):
+    from chipledger import overview, report
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{report.CLAIMS_START}\nstale\n{report.CLAIMS_END}\noutro\n")
+    assert report.update_readme_claims(readme)
+    text = readme.read_text()
+    assert "stale" not in text and text.startswith("intro\n") and text.endswith("outro\n")
+    verdicts = overview.all_verdicts()
+    assert text.count("\n| ") == len(verdicts) + 1
+    assert not report.update_readme_claims(readme)  # unchanged data: nothing rewritten

@@ -1,0 +1,101 @@
+"""The HTML report in a real browser: headless Chromium opens every page from a local HTTP server on
+loopback, and finds no console error, every image loaded, the navigation and (on the overview) the
+claims table. A screenshot of each page goes to build/screenshots/."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from chipledger import report
+from conftest import REPO
+
+PAGES = ["index"] + sorted(p.stem for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+INSTALL = ("Chromium and its driver are needed for this test and were not found. On Debian or Ubuntu: "
+           "sudo apt-get install chromium chromium-driver (CI's .ci/run installs them).")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The report built from the committed notebooks, served on 127.0.0.1."""
+    out = tmp_path_factory.mktemp("report")
+    report.build_html(sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb")), out)
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        pytest.fail(INSTALL)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--window-size=1280,2000",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(chromedriver), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_loads_offline_with_every_image_and_no_console_error(site, browser, page):
+    browser.get(f"{site}/{page}.html")
+    assert browser.execute_script("return document.readyState") == "complete"
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert not errors, errors
+    images = browser.execute_script(
+        "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.src.slice(0, 22)])")
+    assert len(images) >= 3
+    assert all(complete and width > 0 and src.startswith("data:image/png") for complete, width, src in images)
+    external = browser.execute_script(
+        "return Array.from(document.querySelectorAll('script[src], link[href], img[src]'))"
+        ".map(e => e.src || e.href).filter(u => !u.startsWith('data:') && !u.startsWith(location.origin))")
+    assert external == []  # nothing fetched from the network
+    links = browser.execute_script("return Array.from(document.querySelectorAll('nav a')).map(a => a.href)")
+    assert len(links) == len(PAGES) - 1
+    screenshots = REPO / "build" / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    assert browser.save_screenshot(str(screenshots / f"{page}.png"))
+
+
+@pytest.mark.parametrize("page", ["index", "00_overview"])
+def test_the_claims_table_is_there(site, browser, page):
+    browser.get(f"{site}/{page}.html")
+    found = browser.execute_script("""
+        return Array.from(document.querySelectorAll('table')).some(t =>
+            t.innerText.includes('verdict') && t.innerText.includes('openai-50b-deal')
+            && t.innerText.includes('not verifiable with public numbers'))""")
+    assert found
+
+
+def test_every_link_between_pages_works(site, browser):
+    browser.get(f"{site}/index.html")
+    targets = browser.execute_script(
+        "return Array.from(document.querySelectorAll('a')).map(a => a.href).filter(h => h.startsWith(location.origin))")
+    pages = {t.split("#")[0] for t in targets}
+    assert len(pages) >= len(PAGES) - 1
+    for target in sorted(pages):
+        browser.get(target)
+        assert browser.title.endswith("chipledger"), target
