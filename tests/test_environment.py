@@ -33,4 +33,4 @@ def test_environment_yml_matches_pyproject():
 
 def test_every_dependency_is_pinned_exactly():
     for name, version in _pyproject_requirements().items():
-        assert re.fullmatch(r"\d+(\.\d+)+", version), f"{name} is not pinned with =="
+        assert re.fullmatch(r"\d+(\.\d+)+(\.post\d+)?", version), f"{name} is not pinned with =="
