@@ -203,3 +203,12 @@ def test_every_deal_figure_is_in_its_quote():
             if pd.notna(value) and not any(abs(n - value) <= 1e-9 * value for n in stated_numbers(row.quote)):
                 missing.append((row.deal_id, column, value, row.quote))
     assert not missing, missing
+
+
+def test_a_verdict_outside_the_four_is_refused():
+    from chipledger import verdicts
+
+    claim = pd.Series({"quote": "x", "claimed_value": 2.0, "claimed_high": float("nan"), "claimed_unit": "GW"})
+    with pytest.raises(ValueError, match="'probably' is not one of"):
+        verdicts.verdict_table([("c", claim, "2 GW", "s", "probably", "why")])
+    assert verdicts.claimed_text(claim) == "2 GW"

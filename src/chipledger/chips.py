@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data, metrics, units
+from . import data, metrics, units, verdicts
 
 # column of specs() -> (heading shown to readers, unit it is shown in)
 READABLE = {
@@ -116,32 +116,22 @@ def unstated_sparsity() -> pd.DataFrame:
 
 
 def chip_claim_verdicts() -> pd.DataFrame:
-    """Verdicts on the seed article's chip claims (claims.csv rows for this notebook), from the ledger.
-
-    Columns as market.market_verdicts(): claim, claimed, public_figure, evidence_source_id, verdict, why.
-    """
-    claims = data.load("claims")
-    claims = claims[claims["notebook"] == "02_chips.ipynb"].set_index("claim_id")
+    """Verdicts on the claims assigned to 02_chips.ipynb, computed from the ledger (see verdicts.py)."""
     sources = data.load("sources").set_index("source_id")
     chips = data.load("chips").set_index("chip_id")
     rows = []
-    for claim_id, claim in claims.iterrows():
+    for claim_id, claim in verdicts.claims_for("02_chips.ipynb").iterrows():
         if claim_id == "trainium3-released-december":
             # "released in December" in an article of March 2026: the December before publication.
-            published = sources.at[claim["source_id"], "published"]
-            december = f"{published.year - 1}-12"
+            december = f"{sources.at[claim['source_id'], 'published'].year - 1}-12"
             available = str(chips.at["trainium3", "available"])
             verdict = "supported" if available.startswith(december) else "contradicted"
-            rows.append({"claim_id": claim_id, "claim": claim["quote"], "claimed": december,
-                         "public_figure": f"generally available {available}",
-                         "evidence_source_id": chips.at["trainium3", "available_source_id"],
-                         "verdict": verdict,
-                         "why": f"Trn3 UltraServers became generally available on {available}."})
+            rows.append((claim_id, claim, f"generally available {available}",
+                         chips.at["trainium3", "available_source_id"], verdict,
+                         f"Trn3 UltraServers became generally available on {available} (the claim: {december})."))
         else:
-            rows.append({"claim_id": claim_id, "claim": claim["quote"], "claimed": "",
-                         "public_figure": "none", "evidence_source_id": "",
-                         "verdict": "not verifiable with public numbers", "why": "No check written."})
-    return pd.DataFrame(rows).set_index("claim_id")
+            rows.append(verdicts.unchecked(claim_id, claim))
+    return verdicts.verdict_table(rows)
 
 
 def summary_lines(specs: pd.DataFrame) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import data, metrics, systems
+from . import data, metrics, systems, verdicts
 
 PRICE_METRICS = {
     "usd_per_chip_hour": ("chips", metrics.usd_per_chip_hour),
@@ -131,8 +131,7 @@ def price_performance_advantage(trainium: str, rivals: list[str], pricing: str) 
 
 def cost_claim_verdicts() -> pd.DataFrame:
     """Verdicts on the claims assigned to 04_cloud_costs.ipynb, computed from the ledger."""
-    claims = data.load("claims")
-    claims = claims[claims["notebook"] == "04_cloud_costs.ipynb"].set_index("claim_id")
+    claims = verdicts.claims_for("04_cloud_costs.ipynb")
     rows = []
     for claim_id, claim in claims.iterrows():
         if claim_id == "aws-trn2-price-performance":
@@ -141,18 +140,15 @@ def cost_claim_verdicts() -> pd.DataFrame:
             unpriced = unpriced_systems()
             trn3 = unpriced[unpriced["chip_id"] == "trainium3"]
             if len(trn3) == len(systems.derived_totals().query("chip_id == 'trainium3'")):
-                rows.append((claim_id, claim, "no public Trn3 price", "", "not verifiable with public numbers",
+                rows.append((claim_id, claim, "no public Trn3 price", "", verdicts.NOT_VERIFIABLE,
                              f"None of the {len(trn3)} Trn3 UltraServer types has a public price of any kind "
                              "(on-demand, savings plan, reserved or capacity block) in the sources read."))
             else:
-                rows.append((claim_id, claim, "a Trn3 price exists", "", "not verifiable with public numbers",
+                rows.append((claim_id, claim, "a Trn3 price exists", "", verdicts.NOT_VERIFIABLE,
                              "A Trn3 price is now in the ledger: this check needs updating."))
         else:
-            rows.append((claim_id, claim, "none", "", "not verifiable with public numbers", "No check written."))
-    return pd.DataFrame(
-        [{"claim_id": c, "claim": cl["quote"], "claimed": f"{cl['claimed_value']:g} {cl['claimed_unit']}",
-          "public_figure": p, "evidence_source_id": s, "verdict": v, "why": w} for c, cl, p, s, v, w in rows]
-    ).set_index("claim_id")
+            rows.append(verdicts.unchecked(claim_id, claim))
+    return verdicts.verdict_table(rows)
 
 
 def _trn2_price_performance(claim: pd.Series) -> tuple[str, str, str, str]:
@@ -184,7 +180,7 @@ def summary_lines() -> list[str]:
     cheapest = blocks.index[0]
     cut = june_2025_cut()
     unpriced = unpriced_systems()
-    verdicts = cost_claim_verdicts()["verdict"]
+    counts = cost_claim_verdicts()["verdict"]
     return [
         f"At the latest EC2 Capacity Block prices, the cheapest dense BF16 compute is the {cheapest} at "
         f"${blocks.iloc[0]['usd_per_bf16_dense_pflop_hour']:.2f} per PFLOP-hour; an H100 p5.48xlarge costs "
@@ -192,5 +188,5 @@ def summary_lines() -> list[str]:
         "AWS's June 2025 cut took on-demand prices down by "
         + ", ".join(f"{-c:.0f}% ({s})" for s, c in cut["change_percent"].items())
         + f"; {len(unpriced)} systems have no public price at all, among them every Trn3 UltraServer.",
-        "Verdicts: " + ", ".join(f"{n} {v}" for v, n in verdicts.value_counts().items()) + ".",
+        "Verdicts: " + ", ".join(f"{n} {v}" for v, n in counts.value_counts().items()) + ".",
     ]

@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, fiscal, units
-
-VERDICTS = ("supported", "partly supported", "contradicted", "not verifiable with public numbers")
+from .verdicts import NOT_VERIFIABLE, VERDICTS, claims_for, unchecked, verdict_table
 
 
 def _preferred_financials() -> pd.DataFrame:
@@ -135,10 +134,7 @@ def deployment_statements() -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
-def claim_rows(notebook: str) -> pd.DataFrame:
-    """The claims of the seed article assigned to a notebook (claims.csv), indexed by claim_id."""
-    claims = data.load("claims")
-    return claims[claims["notebook"] == notebook].set_index("claim_id")
+claim_rows = claims_for  # the notebook's name for it
 
 
 def _deal_value(deal_id: str, column: str, source_id: str | None = None) -> tuple[float, str, str]:
@@ -155,7 +151,7 @@ def market_verdicts() -> pd.DataFrame:
 
     Columns: claim_id, claim, claimed, public_figure, evidence_source_id, verdict, why.
     """
-    claims = claim_rows("01_market.ipynb")
+    claims = claims_for("01_market.ipynb")
     checks = {
         "openai-50b-deal": _check_equal("openai-amazon-2026-investment", "usd"),
         "openai-2gw-trainium": _check_equal("openai-amazon-2026", "gigawatts",
@@ -164,20 +160,8 @@ def market_verdicts() -> pd.DataFrame:
         "claude-on-trainium2": _check_at_least("anthropic-trainium2-usage-2026-04", "chips"),
         "anthropic-adds-microsoft": _check_deal_exists("anthropic-azure-2025"),
     }
-    rows = []
-    for claim_id, claim in claims.iterrows():
-        check = checks.get(claim_id, _not_verifiable)
-        public, source_id, verdict, why = check(claim)
-        rows.append({"claim_id": claim_id, "claim": claim["quote"],
-                     "claimed": _claimed_text(claim), "public_figure": public,
-                     "evidence_source_id": source_id, "verdict": verdict, "why": why})
-    return pd.DataFrame(rows).set_index("claim_id")
-
-
-def _claimed_text(claim: pd.Series) -> str:
-    if pd.isna(claim["claimed_value"]):
-        return "(no number)"
-    return f"{claim['claimed_value']:,.0f} {claim['claimed_unit']}"
+    return verdict_table([(claim_id, claim, *checks.get(claim_id, _not_verifiable)(claim))
+                          for claim_id, claim in claims.iterrows()])
 
 
 def _check_equal(deal_id: str, column: str, chip_word: str | None = None):
@@ -229,7 +213,7 @@ def _check_trainium_fleet(claim: pd.Series):
 
 
 def _not_verifiable(claim: pd.Series):
-    return ("none", "", "not verifiable with public numbers",
+    return ("none", "", NOT_VERIFIABLE,
             "No public figure in the ledger measures this (market shares, Bedrock traffic by chip and "
             "Trainium supply are not published).")
 

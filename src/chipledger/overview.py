@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import chips, costs, data, market, power, systems
+from .verdicts import VERDICTS
 
 # notebook -> (title, the section that computes its verdicts)
 NOTEBOOKS = {
@@ -38,8 +39,8 @@ def all_verdicts() -> pd.DataFrame:
 
 
 def verdict_counts(verdicts: pd.DataFrame) -> pd.Series:
-    """How many claims got each verdict, in the order of market.VERDICTS."""
-    return verdicts["verdict"].value_counts().reindex(list(market.VERDICTS), fill_value=0)
+    """How many claims got each verdict, in the order of VERDICTS."""
+    return verdicts["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
 
 
 def summary_lines(verdicts: pd.DataFrame) -> list[str]:

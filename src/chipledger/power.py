@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import costs, data, inference, scenarios
+from . import costs, data, inference, scenarios, verdicts
 
 DRAWS = 10_000  # per result in the notebook: medians and 5-95% bounds stable to about 1%
 TRAINIUM_POWER = {"trainium2": "trainium2_chip_power_w", "trainium3": "trainium3_chip_power_w"}
@@ -182,8 +182,7 @@ def trn3_over_trn2_tokens_per_megawatt(n: int = DRAWS, seed: int = scenarios.DEF
 def power_claim_verdicts(ratios: pd.DataFrame | None = None) -> pd.DataFrame:
     """Verdicts on the claims assigned to 05_power_and_inference.ipynb, computed from the ledger
     (ratios: trn3_over_trn2_tokens_per_megawatt(), computed here if not given)."""
-    claims = data.load("claims")
-    claims = claims[claims["notebook"] == "05_power_and_inference.ipynb"].set_index("claim_id")
+    claims = verdicts.claims_for("05_power_and_inference.ipynb")
     ratios = trn3_over_trn2_tokens_per_megawatt() if ratios is None else ratios
     prices = data.load("prices")
     systems = data.load("systems").set_index("system_id")
@@ -194,24 +193,20 @@ def power_claim_verdicts(ratios: pd.DataFrame | None = None) -> pd.DataFrame:
             top = ratios["p95"].max()
             claimed = float(claim["claimed_value"])
             inside = ((ratios["p5"] <= claimed) & (claimed <= ratios["p95"])).any()
-            verdict = "supported" if inside else "not verifiable with public numbers"
+            verdict = "supported" if inside else verdicts.NOT_VERIFIABLE
             why = (f"Peak specs and estimated chip power give Trn3/Trn2 at most {top:.1f}x tokens per megawatt "
                    f"(95th percentile); AWS measured {claimed:g}x on one model at equal latency, so the rest "
                    "would come from utilisation and software, which public numbers do not measure.")
             rows.append((claim_id, claim, f"{ratios['median'].min():.2f}x to {ratios['median'].max():.2f}x (medians)",
                          claim["source_id"], verdict, why))
         elif claim_id == "trainium3-price-per-power":
-            verdict = "not verifiable with public numbers"
+            verdict = verdicts.NOT_VERIFIABLE
             why = ("'Price per power' needs a Trainium3 price and a Trainium3 power figure; AWS publishes neither"
                    + ("" if not trn3_priced else " (a Trn3 price is now in the ledger: update this check)") + ".")
             rows.append((claim_id, claim, "no Trn3 price; no official Trn3 power", "", verdict, why))
         else:
-            rows.append((claim_id, claim, "none", "", "not verifiable with public numbers", "No check written."))
-    return pd.DataFrame(
-        [{"claim_id": c, "claim": cl["quote"],
-          "claimed": "(no number)" if pd.isna(cl["claimed_value"]) else f"{cl['claimed_value']:g} {cl['claimed_unit']}",
-          "public_figure": p, "evidence_source_id": s, "verdict": v, "why": w} for c, cl, p, s, v, w in rows]
-    ).set_index("claim_id")
+            rows.append(verdicts.unchecked(claim_id, claim))
+    return verdicts.verdict_table(rows)
 
 
 def summary_lines(deals: pd.DataFrame, tokens: pd.DataFrame, ratios: pd.DataFrame) -> list[str]:

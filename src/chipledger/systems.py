@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import data, units
+from . import data, units, verdicts
 
 # derived total column -> (specs() column, metric, precisions a stated total may name, sparsity)
 TOTALS = {
@@ -142,8 +142,7 @@ def ratio_verdict(computed: float, claimed: float) -> tuple[str, str]:
 
 def system_claim_verdicts() -> pd.DataFrame:
     """Verdicts on the claims assigned to 03_systems.ipynb, computed from the ledger."""
-    claims = data.load("claims")
-    claims = claims[claims["notebook"] == "03_systems.ipynb"].set_index("claim_id")
+    claims = verdicts.claims_for("03_systems.ipynb")
     ratios = trn3_against_trn2()
     systems = data.load("systems").set_index("system_id")
     rows = []
@@ -165,17 +164,8 @@ def system_claim_verdicts() -> pd.DataFrame:
             rows.append((claim_id, claim, f"topology: {', '.join(trn3['topology'].unique())}",
                          ", ".join(trn3["source_id"].unique()), verdict, why))
         else:
-            rows.append((claim_id, claim, "none", "", "not verifiable with public numbers", "No check written."))
-    return pd.DataFrame(
-        [{"claim_id": c, "claim": cl["quote"], "claimed": _claimed(cl), "public_figure": p,
-          "evidence_source_id": s, "verdict": v, "why": w} for c, cl, p, s, v, w in rows]
-    ).set_index("claim_id")
-
-
-def _claimed(claim: pd.Series) -> str:
-    if pd.isna(claim["claimed_value"]):
-        return "(no number)"
-    return f"{claim['claimed_value']:g} {claim['claimed_unit']}"
+            rows.append(verdicts.unchecked(claim_id, claim))
+    return verdicts.verdict_table(rows)
 
 
 def summary_lines() -> list[str]:
@@ -186,7 +176,7 @@ def summary_lines() -> list[str]:
     checks = stated_against_derived().dropna(subset=["difference_percent"])
     off = checks[checks["difference_percent"].abs() >= 1]
     ratios = trn3_against_trn2()
-    verdicts = system_claim_verdicts()["verdict"]
+    counts = system_claim_verdicts()["verdict"]
     return [
         f"The biggest scale-up domain in the ledger is the {widest['name']} at {widest['scaleup_chips']} chips; "
         f"the most dense 8-bit compute in one domain is the {largest['name']} "
@@ -198,5 +188,5 @@ def summary_lines() -> list[str]:
         f"{ratios.at['HBM bandwidth', 'ultraserver_ratio']:.2f}x HBM bandwidth, comparing "
         f"{ratios['chips'].iloc[0]} chips; per chip {ratios.at['dense 8-bit compute', 'per_chip_ratio']:.2f}x "
         f"and {ratios.at['HBM bandwidth', 'per_chip_ratio']:.2f}x. Verdicts: "
-        + ", ".join(f"{n} {v}" for v, n in verdicts.value_counts().items()) + ".",
+        + ", ".join(f"{n} {v}" for v, n in counts.value_counts().items()) + ".",
     ]
