@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import re
 
-import pytest
 
-import chipledger
 from chipledger import inference, power
 from test_bad_input import refused, where
 

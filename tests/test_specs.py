@@ -6,7 +6,6 @@ fails when a value, its unit, its chips_in_figure or the conversion code disagre
 
 from __future__ import annotations
 
-import math
 import re
 
 import numpy as np

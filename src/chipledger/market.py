@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import data, fiscal, units
-from .verdicts import NOT_VERIFIABLE, VERDICTS, claims_for, unchecked, verdict_table
+from .verdicts import NOT_VERIFIABLE, VERDICTS, claims_for, verdict_table
 
 
 def _preferred_financials() -> pd.DataFrame:

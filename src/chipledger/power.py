@@ -8,7 +8,6 @@ models of chipledger.inference turn the draws into chips, FLOP/s, tokens and dol
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import costs, data, inference, scenarios, verdicts
