@@ -98,3 +98,14 @@ def test_every_link_between_pages_works(site, browser):
     for target in sorted(pages):
         browser.get(target)
         assert browser.title.endswith("chipledger"), target
+
+
+def test_every_verdict_links_to_the_section_that_computes_it(site, browser):
+    browser.get(f"{site}/index.html")
+    links = browser.execute_script(
+        "return Array.from(document.querySelectorAll('a')).map(a => a.href).filter(h => h.includes('.html#'))")
+    assert len(links) >= 16
+    for link in sorted(set(links)):
+        browser.get(link)
+        anchor = link.split("#", 1)[1]
+        assert browser.execute_script("return document.getElementById(arguments[0]) !== null", anchor), link

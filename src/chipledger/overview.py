@@ -10,11 +10,11 @@ from .verdicts import VERDICTS
 
 # notebook -> (title, the section that computes its verdicts)
 NOTEBOOKS = {
-    "01_market.ipynb": ("Market", "Verdicts on the article's market claims"),
-    "02_chips.ipynb": ("Chips", "The article's chip claim"),
+    "01_market.ipynb": ("Market", "Verdicts on the market claims"),
+    "02_chips.ipynb": ("Chips", "Verdict on the chip claim"),
     "03_systems.ipynb": ("Systems", "Verdicts"),
     "04_cloud_costs.ipynb": ("Cloud costs", "The claims"),
-    "05_power_and_inference.ipynb": ("Power and inference", "The claims: \"price per power\" and \"5x tokens per megawatt\""),
+    "05_power_and_inference.ipynb": ("Power and inference", "The claims on power and tokens per megawatt"),
 }
 
 
@@ -34,8 +34,10 @@ def all_verdicts() -> pd.DataFrame:
     out["evidence"] = out["public_figure"].astype(str) + ": " + out["why"].astype(str)
     out["notebook"] = claims["notebook"]
     out["section"] = claims["notebook"].map(lambda n: NOTEBOOKS[n][1])
+    # JupyterLab and nbconvert give a heading the id of its text with spaces as hyphens
+    out["link"] = out["notebook"] + "#" + out["section"].str.replace(" ", "-")
     out["would_change_it"] = claims["would_change_it"]
-    return out[["claim", "whose_claim", "claimed", "verdict", "evidence", "notebook", "section", "would_change_it"]]
+    return out[["claim", "whose_claim", "claimed", "verdict", "evidence", "link", "would_change_it"]]
 
 
 def verdict_counts(verdicts: pd.DataFrame) -> pd.Series:

@@ -117,7 +117,7 @@ PAGE = """<!DOCTYPE html>
 """
 
 _URL = re.compile(r'(?<![="\'])(https?://[^\s<>"\']+)')  # a bare URL, not one inside an attribute
-_NOTEBOOK = re.compile(r"\b(\d\d_[a-z_]+)\.ipynb\b")
+_NOTEBOOK = re.compile(r"\b(\d\d_[a-z_]+)\.ipynb(#[A-Za-z0-9-]+)?")
 
 
 def _title(notebook: nbformat.NotebookNode, fallback: str) -> str:
@@ -141,7 +141,7 @@ def build_html(paths: list[Path], out: Path) -> list[Path]:
         body, _ = exporter.from_notebook_node(notebook)
         body = _URL.sub(r'<a href="\1">\1</a>', body)
         body = body.replace('<img src="data:image/png', '<img alt="chart (see the source note under it)" src="data:image/png')
-        body = _NOTEBOOK.sub(lambda m: f'<a href="{m.group(1)}.html">{m.group(0)}</a>'
+        body = _NOTEBOOK.sub(lambda m: f'<a href="{m.group(1)}.html{m.group(2) or ""}">{m.group(0)}</a>'
                              if m.group(1) in notebooks else m.group(0), body)
         for name in ([f"{stem}.html", "index.html"] if stem.startswith("00_") else [f"{stem}.html"]):
             nav = "".join(
@@ -164,7 +164,9 @@ def claims_markdown() -> str:
     lines = ["| claim | whose | verdict | checked in |", "|---|---|---|---|"]
     for row in verdicts.itertuples():
         claim = row.claim.replace("|", "\\|")
-        lines.append(f"| {claim} | {row.whose_claim} | **{row.verdict}** | `notebooks/{row.notebook}` |")
+        notebook, section = row.link.split("#", 1)
+        lines.append(f"| {claim} | {row.whose_claim} | **{row.verdict}** | "
+                     f"[`{notebook}`](notebooks/{notebook}) § {section.replace('-', ' ')} |")
     return "\n".join(lines)
 
 
