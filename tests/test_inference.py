@@ -41,3 +41,8 @@ def test_models_take_arrays():
     draws = np.array([1.1, 1.2, 1.3])
     chips = inference.chips_per_gigawatts(2, 1000, 500, draws)
     assert chips.shape == (3,) and (np.diff(chips) < 0).all()
+
+
+def test_electricity_per_million_tokens():
+    # 1,800 W all in at $0.10/kWh is $0.18 an hour; at 100 tokens/s that is $0.50 per million tokens
+    assert inference.electricity_usd_per_million_tokens(1800, 0.10, 100) == pytest.approx(0.5)

@@ -56,3 +56,10 @@ def tokens_per_s_per_megawatt(tokens_per_s_per_chip, chip_w, host_w_per_chip, pu
 def flops_per_watt(peak_flops, chip_w):
     """Peak FLOP/s per watt of chip power (chip only, no host or facility)."""
     return np.asarray(peak_flops) / np.asarray(chip_w)
+
+
+def electricity_usd_per_million_tokens(all_in_watts_per_chip, usd_per_kwh, tokens_per_s, utilisation=1.0):
+    """Electricity alone per million tokens: a chip's facility power for the hours its tokens take.
+    (An idle chip still draws power; this counts the busy share only, a lower bound.)"""
+    kwh_per_hour = np.asarray(all_in_watts_per_chip) / 1000.0
+    return usd_per_million_tokens(kwh_per_hour * np.asarray(usd_per_kwh), tokens_per_s, utilisation)

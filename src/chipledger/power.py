@@ -8,6 +8,7 @@ models of chipledger.inference turn the draws into chips, FLOP/s, tokens and dol
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import costs, data, inference, scenarios, verdicts
@@ -135,16 +136,20 @@ def token_model(chip_id: str, model: str):
 
 def token_economics(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.DataFrame:
     """Per priced chip and reference model: decode tokens/s of one sequence (memory-bound), tokens/s
-    at full compute (prefill or large-batch decode), and US dollars per million tokens at that rate
-    and the fleet utilisation, at the chip's cheapest public chip-hour price. Medians and 5-95%."""
+    at full compute (prefill or large-batch decode), US dollars per million tokens at that rate and the
+    fleet utilisation at the chip's cheapest public chip-hour price, and the electricity alone in that
+    million tokens (chips with a power figure). Medians and 5-95%."""
     specs = data.specs()
     prices = chip_hour_prices()
+    powered = set(chip_power_w().index)
     rows = []
     for chip_id in prices.index:
         if pd.isna(specs.at[chip_id, "fp8_dense_flops"]):
             continue  # no 8-bit compute figure (A100)
         for model, (active, bytes_id) in MODELS.items():
-            ids = ["mbu_decode", "mfu_prefill", "utilisation", active, bytes_id]
+            ids = ["mbu_decode", "mfu_prefill", "utilisation", active, bytes_id, "pue_ai_datacenter",
+                   "host_power_per_accelerator_w", "electricity_price_usd_per_kwh"]
+            ids += [f"chip_power_w:{chip_id}"] if chip_id in powered else []
             draws = scenarios.draw(_table(ids), n, seed)
             decode = inference.decode_tokens_per_s(specs.at[chip_id, "hbm_bandwidth_bytes_per_s"],
                                                    draws["mbu_decode"], draws[active], draws[bytes_id])
@@ -152,12 +157,18 @@ def token_economics(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.Da
                                                      draws["mfu_prefill"], draws[active])
             dollars = inference.usd_per_million_tokens(prices[chip_id], prefill, draws["utilisation"])
             d, p, u = scenarios.summarise(decode), scenarios.summarise(prefill), scenarios.summarise(dollars)
+            energy = np.nan
+            if chip_id in powered:
+                watts = inference.all_in_watts_per_chip(draws[f"chip_power_w:{chip_id}"],
+                                                        draws["host_power_per_accelerator_w"], draws["pue_ai_datacenter"])
+                energy = scenarios.summarise(inference.electricity_usd_per_million_tokens(
+                    watts, draws["electricity_price_usd_per_kwh"], prefill, draws["utilisation"]))["median"]
             rows.append({"chip_id": chip_id, "chip": specs.at[chip_id, "name"], "model": model,
                          "usd_per_chip_hour": prices[chip_id],
                          "decode_tokens_per_s_median": d["median"], "decode_p5": d["p5"], "decode_p95": d["p95"],
                          "full_compute_tokens_per_s_median": p["median"],
                          "usd_per_million_tokens_median": u["median"], "usd_per_million_p5": u["p5"],
-                         "usd_per_million_p95": u["p95"]})
+                         "usd_per_million_p95": u["p95"], "electricity_usd_per_million_tokens_median": energy})
     return pd.DataFrame(rows).round(3)
 
 
