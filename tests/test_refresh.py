@@ -277,6 +277,16 @@ def test_sec_refresh_adds_quarters_derives_q4_and_keeps_hand_rows(ledger, sec_se
     assert sec["source_id"].isin(chipledger.load("sources")["source_id"]).all()
 
 
+def test_a_second_sec_run_changes_nothing(ledger, sec_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEC_USER_AGENT", "chipledger tests tests@example.org")
+    source = sec_server.url_for("/api/xbrl/companyfacts/")
+    refresh.refresh_sec(source, fetcher=fetcher(tmp_path))
+    before = fingerprint(ledger.folder)
+    summary = refresh.refresh_sec(source, fetcher=fetcher(tmp_path))
+    assert (summary.added, summary.changed) == (0, 0) and summary.unchanged > 0
+    assert fingerprint(ledger.folder) == before
+
+
 def test_sec_disagreements_are_reported_not_written(ledger, tmp_path, httpserver, monkeypatch):
     monkeypatch.setenv("SEC_USER_AGENT", "chipledger tests tests@example.org")
     files = make_sec_fixtures.write(tmp_path / "sec", chipledger.load("financials"))

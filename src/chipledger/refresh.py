@@ -641,11 +641,10 @@ def _merge(table: str, new_rows: list[dict], new_sources: list[dict], prefix: st
 
 
 def _choose_preferred(new, current):
-    """A refreshed figure is preferred only where no other row of that period is."""
-    preferred = current[current["preferred"] == "true"]
-    taken = set(zip(preferred["company"], preferred["metric"], preferred["fiscal_period"], preferred["kind"])
-                ) - {tuple(k) for k in current[current["source_id"].str.startswith(SEC_SOURCE_PREFIX)][
-                    ["company", "metric", "fiscal_period", "kind"]].itertuples(index=False)}
+    """A refreshed figure is preferred only where no row of another source (a hand-entered one) is
+    preferred for that company, metric, period and kind."""
+    others = current[(current["preferred"] == "true") & ~current["source_id"].str.startswith(SEC_SOURCE_PREFIX)]
+    taken = set(zip(others["company"], others["metric"], others["fiscal_period"], others["kind"]))
     new = new.copy()
     new["preferred"] = ["false" if (c, m, p, k) in taken else "true"
                         for c, m, p, k in zip(new["company"], new["metric"], new["fiscal_period"], new["kind"])]
