@@ -39,10 +39,11 @@ def _usd(financials: pd.DataFrame, company: str, metric: str, period: str) -> fl
     return None if rows.empty else round(units.to_si(rows["value"].iloc[0], rows["unit"].iloc[0]))
 
 
-def _fact(company: str, start, end, value: float, n: int, form: str, fy: int, fp: str) -> dict:
+def _fact(company: str, start, end, value: float, n: int, form: str, fy: int, fp: str, later: int = 0) -> dict:
+    """One XBRL fact; `later` days after the usual filing date (a comparative in next year's filing)."""
     return {"start": start.isoformat(), "end": end.isoformat(), "val": int(value),
             "accn": f"{CIK[company]}-{fy % 100:02d}-{n:06d}", "fy": fy, "fp": fp, "form": form,
-            "filed": (end + pd.Timedelta(days=30).to_pytimedelta()).isoformat()}
+            "filed": (end + pd.Timedelta(days=30 + later).to_pytimedelta()).isoformat()}
 
 
 def companyfacts(company: str, financials: pd.DataFrame, years: list[int]) -> dict:
@@ -68,7 +69,8 @@ def companyfacts(company: str, financials: pd.DataFrame, years: list[int]) -> di
                 else:
                     entries.append(_fact(company, start, end, quarters[q - 1], n, "10-Q", year, f"Q{q}"))
                     # the same quarter again, as the comparative of next year's 10-Q
-                    entries.append(_fact(company, start, end, quarters[q - 1], n + 500, "10-Q", year + 1, f"Q{q}"))
+                    entries.append(_fact(company, start, end, quarters[q - 1], n + 500, "10-Q", year + 1, f"Q{q}",
+                                         later=365))
             n += 1
             entries.append(_fact(company, first, last, annual, n, "10-K", year, "FY"))
     us_gaap = {concept: {"label": concept, "description": f"{concept} (fixture)", "units": {"USD": entries}}
@@ -77,11 +79,17 @@ def companyfacts(company: str, financials: pd.DataFrame, years: list[int]) -> di
             "facts": {"dei": {}, "us-gaap": us_gaap}}
 
 
-def write(out: Path, financials: pd.DataFrame) -> dict[str, Path]:
+def write(out: Path, financials: pd.DataFrame, comparatives: bool = True) -> dict[str, Path]:
+    """The two companyfacts files; without `comparatives`, as they stood before the later filings
+    restated each quarter."""
     out.mkdir(parents=True, exist_ok=True)
     files = {}
     for company, years in (("NVIDIA", [2024, 2025, 2026]), ("Amazon", [2024, 2025])):
+        facts = companyfacts(company, financials, years)
+        if not comparatives:
+            for concept in facts["facts"]["us-gaap"].values():
+                concept["units"]["USD"] = [f for f in concept["units"]["USD"] if int(f["accn"][-6:]) < 500]
         path = out / f"CIK{CIK[company]}.json"
-        path.write_text(json.dumps(companyfacts(company, financials, years)), encoding="utf-8")
+        path.write_text(json.dumps(facts), encoding="utf-8")
         files[company] = path
     return files

@@ -287,6 +287,56 @@ def test_a_second_sec_run_changes_nothing(ledger, sec_server, tmp_path, monkeypa
     assert fingerprint(ledger.folder) == before
 
 
+def test_a_later_filing_replaces_the_refreshed_row_of_a_period(ledger, tmp_path, monkeypatch):
+    monkeypatch.setenv("SEC_USER_AGENT", "chipledger tests tests@example.org")
+    early = make_sec_fixtures.write(tmp_path / "early", chipledger.load("financials"), comparatives=False)
+    refresh.refresh_sec(str(early["NVIDIA"].parent), fetcher=fetcher(tmp_path))
+    first = chipledger.load("financials").query("source_id.str.startswith('sec-')")
+    late = make_sec_fixtures.write(tmp_path / "late", chipledger.load("financials"))
+    summary = refresh.refresh_sec(str(late["NVIDIA"].parent), fetcher=fetcher(tmp_path))
+    second = chipledger.load("financials").query("source_id.str.startswith('sec-')")
+    assert summary.changed > 0 and summary.added == 0
+    assert len(second) == len(first)  # one refreshed row per period, from its latest filing
+    assert not second.duplicated(["company", "metric", "fiscal_period", "unit"]).any()
+
+
+def test_a_write_that_fails_halfway_restores_data(ledger, server, tmp_path, monkeypatch):
+    from chipledger import files
+
+    real = files.replace_atomically
+    calls = []
+
+    def disk_full_on_the_second_file(path, content):
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(path, content)
+    monkeypatch.setattr(refresh, "replace_atomically", disk_full_on_the_second_file)
+    before = fingerprint(ledger.folder)
+    with pytest.raises(refresh.RefreshError, match="No space left on device.*restored"):
+        refresh.refresh_aws_prices(["us-east-1"], server.url_for(INDEX), fetcher=fetcher(tmp_path))
+    assert fingerprint(ledger.folder) == before
+
+
+def test_a_connection_closed_without_an_answer_is_retried_then_reported(ledger, tmp_path):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    port = listener.getsockname()[1]
+
+    def hang_up(times):
+        for _ in range(times):
+            connection, _ = listener.accept()
+            connection.recv(65536)
+            connection.close()
+        listener.close()
+
+    thread = threading.Thread(target=hang_up, args=(2,), daemon=True)
+    thread.start()
+    refused(ledger, tmp_path, f"http://127.0.0.1:{port}{INDEX}", "closed the connection.*gave up after 2", retries=1)
+    thread.join(timeout=5)
+
+
 def test_sec_disagreements_are_reported_not_written(ledger, tmp_path, httpserver, monkeypatch):
     monkeypatch.setenv("SEC_USER_AGENT", "chipledger tests tests@example.org")
     files = make_sec_fixtures.write(tmp_path / "sec", chipledger.load("financials"))

@@ -456,7 +456,9 @@ def _dense_from_sparse(figures: pd.DataFrame) -> pd.DataFrame:
     sparse = figures[compute & halved & (figures["sparsity"] == "sparse")]
     missing = sparse[~sparse.set_index(key).index.isin(dense)]
     return missing.assign(
-        sparsity="dense", value=missing["value"] / 2, si_value=missing["si_value"] / 2, basis="derived",
+        sparsity="dense", value=missing["value"] / 2, si_value=missing["si_value"] / 2,
+        low=missing["low"] / 2, high=missing["high"] / 2, si_low=missing["si_low"] / 2,
+        si_high=missing["si_high"] / 2, basis="derived",
         notes="Dense = half the sparse figure of this row's source (NVIDIA 2:4 structured sparsity).",
     )
 

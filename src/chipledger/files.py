@@ -15,10 +15,10 @@ def replace_atomically(path: Path, content: bytes) -> bool:
     if path.exists() and path.read_bytes() == content:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                                     delete=False) as handle:
-        handle.write(content)
+    handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
     try:
+        with handle:
+            handle.write(content)
         os.chmod(handle.name, 0o644)  # temporary files are created 0600
         os.replace(handle.name, path)
     except BaseException:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import http.client
 import io
 import json
 import os
@@ -112,7 +113,12 @@ class Fetcher:
             raise RefreshError(f"{url}: cannot connect ({reason})") from None
         except (TimeoutError, socket.timeout):
             raise _Retryable(f"timed out after {self.timeout_s:g} s", None) from None
+        except (ConnectionResetError, http.client.RemoteDisconnected):
+            raise _Retryable("the server closed the connection without answering", None) from None
         expected = response.headers.get("Content-Length")
+        if expected is not None and not expected.isdigit():
+            response.close()
+            raise RefreshError(f"{url}: the server sent a malformed Content-Length {expected!r}")
         size = 0
         with response, tempfile.NamedTemporaryFile(dir=target.parent, suffix=".part", delete=False) as part:
             try:
@@ -146,7 +152,10 @@ def _retry_after(headers) -> float | None:
         return None
     if value.isdigit():
         return min(float(value), 60.0)
-    parsed = email.utils.parsedate_to_datetime(value)
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None  # unreadable: use our own backoff
     return max(0.0, min((parsed - dt.datetime.now(parsed.tzinfo)).total_seconds(), 60.0))
 
 
@@ -334,7 +343,11 @@ def _term_rows(attributes: dict, terms: dict, term_type: str) -> Iterator[PriceR
             pricing = {"1yr": "reserved_1yr", "3yr": "reserved_3yr"}.get(a.get("LeaseContractLength"))
             if pricing is None:
                 continue
-        usd = float(hourly[0]["pricePerUnit"]["USD"])
+        raw = hourly[0].get("pricePerUnit", {}).get("USD")
+        try:
+            usd = float(raw)
+        except (TypeError, ValueError):
+            continue  # not priced in US dollars (a China-region file) or unreadable: not ours
         if usd <= 0:
             continue
         yield PriceRow(instance_type=attributes["instanceType"], region=attributes.get("regionCode", ""),
@@ -367,6 +380,8 @@ def refresh_aws_prices(regions: list[str], source: str = AWS_PRICING, history: i
     """Refresh prices.csv (and sources.csv) from the AWS Price List; see the module docstring."""
     fetcher = fetcher or Fetcher(cache=_default_cache())
     today = today or dt.date.today()
+    if not regions:
+        raise RefreshError("no region given (use --region, e.g. --region us-east-1)")
     offers = list(_offer_files(source, regions, history, fetcher))
     new_prices, new_sources = [], []
     for url, path, region in offers:
@@ -400,6 +415,8 @@ def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher
     path = fetcher.get(source)
     kind = top_level_kind(path)
     if kind == "offer":
+        if history:
+            raise RefreshError(f"{source}: --history needs the service index, not one offer file")
         yield source, path, ""
         return
     base = source
@@ -410,6 +427,8 @@ def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher
         version_url = urllib.parse.urljoin(base, _key(ec2, "versionIndexUrl", f"{source} offers.AmazonEC2"))
         region_index = _load_json(fetcher.get(region_url), "region index")
     elif kind == "region_index":
+        if history:
+            raise RefreshError(f"{source}: --history needs the service index (it names the version index)")
         region_url, version_url, region_index = source, None, _load_json(path, "region index")
     else:
         raise RefreshError(f"{source}: a version index; give the service index or a region's offer file")
@@ -488,8 +507,10 @@ def refresh_sec(source: str = SEC_COMPANYFACTS, fetcher: Fetcher | None = None,
                     "url": f"https://www.sec.gov/Archives/edgar/data/{int(cik)}/{accn.replace('-', '')}/",
                     "published": row.pop("_filed"), "accessed": today.isoformat(), "kind": "filing",
                     "notes": f"Figures read from {SEC_COMPANYFACTS}CIK{cik}.json by `chipledger refresh sec`."}
+    # A later filing restates a period under a new accession number: the refreshed row of a period is
+    # replaced, whatever filing it came from (key without source_id).
     return _merge("financials", new_rows, list(new_sources.values()), SEC_SOURCE_PREFIX,
-                  key=["company", "metric", "fiscal_period", "unit", "source_id"], compare=_compare_financials)
+                  key=["company", "metric", "fiscal_period", "unit"], compare=_compare_financials)
 
 
 def sec_rows(company: str, metric: str, us_gaap: dict, where: str) -> list[dict]:
@@ -576,7 +597,7 @@ def _compare_financials(new, hand) -> list[str]:
     hand = hand[hand["preferred"] == "true"].copy()
     hand["usd"] = [float(v) * {"USD": 1, "million USD": 1e6, "billion USD": 1e9}[u]
                    for v, u in zip(hand["value"], hand["unit"])]
-    merged = new.merge(hand, on=["company", "metric", "fiscal_period"], suffixes=("", "_hand"))
+    merged = new.merge(hand, on=["company", "metric", "fiscal_period", "kind"], suffixes=("", "_hand"))
     out = []
     for row in merged.itertuples():
         if abs(float(row.value) / row.usd - 1) > 0.0025:
@@ -604,7 +625,7 @@ def _merge(table: str, new_rows: list[dict], new_sources: list[dict], prefix: st
     current = pd.read_csv(table_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     columns = list(current.columns)
     new = pd.DataFrame([{c: str(row.get(c, "")) for c in columns} for row in new_rows], columns=columns)
-    new = new.drop_duplicates(subset=key, keep="last")
+    new = new.drop_duplicates(subset=key, keep="last")  # key: what makes two refreshed rows the same figure
     summary = Summary()
     if table == "prices":
         known = set(data.load("systems")["system_id"])
@@ -636,7 +657,8 @@ def _merge(table: str, new_rows: list[dict], new_sources: list[dict], prefix: st
     incoming_sources["accessed"] = [first_access.get(s, a) for s, a in
                                     zip(incoming_sources["source_id"], incoming_sources["accessed"])]
     all_sources = pd.concat([existing, incoming_sources], ignore_index=True).sort_values("source_id")
-    _write_checked(folder, {table_path.name: _csv(merged), sources_path.name: _csv(all_sources)})
+    # sources first: an unused source is valid, a row whose source is missing is not
+    _write_checked(folder, {sources_path.name: _csv(all_sources), table_path.name: _csv(merged)})
     return summary
 
 
@@ -669,14 +691,24 @@ def _write_checked(folder: Path, contents: dict[str, bytes]) -> None:
         try:
             data.validate()
         except data.DataError as error:
-            raise RefreshError(f"the refreshed ledger would not validate; nothing was written:\n{error}") from None
+            message = str(error).replace(str(trial), str(folder))
+            raise RefreshError("the refreshed ledger would not validate; nothing was written (the lines are "
+                               f"those of the refreshed files):\n{message}") from None
         finally:
             if previous is None:
                 os.environ.pop(data.ENV_VAR, None)
             else:
                 os.environ[data.ENV_VAR] = previous
-    for name, content in contents.items():
-        replace_atomically(folder / name, content)
+    originals = {name: (folder / name).read_bytes() for name in contents}
+    written = []
+    try:
+        for name, content in contents.items():
+            replace_atomically(folder / name, content)
+            written.append(name)
+    except OSError as error:
+        for name in written:  # put back what was already replaced
+            replace_atomically(folder / name, originals[name])
+        raise RefreshError(f"could not write {folder}: {error}; data/ was restored") from None
 
 
 def _default_cache() -> Path:
