@@ -55,8 +55,10 @@ def chip_power_w() -> pd.DataFrame:
     return pd.DataFrame(rows).T.astype({"low": float, "central": float, "high": float})
 
 
-def _table(ids: list[str]) -> pd.DataFrame:
-    return assumptions().loc[ids, ["low", "central", "high"]].astype(float)
+def _table(ids: list[str], table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The low/central/high rows of `ids`, from `table` (assumptions()) or a fresh assumptions()."""
+    table = assumptions() if table is None else table
+    return table.loc[ids, ["low", "central", "high"]].astype(float)
 
 
 def perf_per_watt() -> pd.DataFrame:
@@ -81,6 +83,7 @@ def gigawatt_deals(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.Dat
 
     deals = market.gigawatt_deals().set_index("deal_id")
     specs = data.specs()
+    table = assumptions()  # built once: it loads the chips' power from the ledger
     rows = []
     for deal_id, chip_id in DEAL_CHIPS.items():
         if deal_id not in deals.index:
@@ -92,7 +95,7 @@ def gigawatt_deals(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.Dat
             return inference.chips_per_gigawatts(gw, d[f"chip_power_w:{chip_id}"],
                                                  d["host_power_per_accelerator_w"], d["pue_ai_datacenter"])
 
-        chip_draws = scenarios.run(chips, _table(ids), n, seed)
+        chip_draws = scenarios.run(chips, _table(ids, table), n, seed)
         flops = chip_draws * specs.at[chip_id, "fp8_dense_flops"] / 1e18
         c, f = scenarios.summarise(chip_draws / 1e6), scenarios.summarise(flops)
         rows.append({"deal_id": deal_id, "parties": deals.at[deal_id, "parties"], "gigawatts": gw,
@@ -141,7 +144,8 @@ def token_economics(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.Da
     million tokens (chips with a power figure). Medians and 5-95%."""
     specs = data.specs()
     prices = chip_hour_prices()
-    powered = set(chip_power_w().index)
+    table = assumptions()  # built once: it loads the chips' power from the ledger
+    powered = {i.split(":", 1)[1] for i in table.index if i.startswith("chip_power_w:")}
     rows = []
     for chip_id in prices.index:
         if pd.isna(specs.at[chip_id, "fp8_dense_flops"]):
@@ -150,7 +154,7 @@ def token_economics(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.Da
             ids = ["mbu_decode", "mfu_prefill", "utilisation", active, bytes_id, "pue_ai_datacenter",
                    "host_power_per_accelerator_w", "electricity_price_usd_per_kwh"]
             ids += [f"chip_power_w:{chip_id}"] if chip_id in powered else []
-            draws = scenarios.draw(_table(ids), n, seed)
+            draws = scenarios.draw(_table(ids, table), n, seed)
             decode = inference.decode_tokens_per_s(specs.at[chip_id, "hbm_bandwidth_bytes_per_s"],
                                                    draws["mbu_decode"], draws[active], draws[bytes_id])
             prefill = inference.prefill_tokens_per_s(specs.at[chip_id, "fp8_dense_flops"],
