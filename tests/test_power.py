@@ -31,16 +31,6 @@ def test_trainium_power_is_an_estimate_and_nvidia_power_official():
     assert (table["low"] <= table["central"]).all() and (table["central"] <= table["high"]).all()
 
 
-def test_the_5x_verdict_follows_the_estimated_power(ledger):
-    assert power.power_claim_verdicts().at["aws-trn3-5x-tokens-per-megawatt", "verdict"] == \
-        "not verifiable with public numbers"
-    # if Trainium2 drew about four times Trainium3's power, 5x per megawatt would follow from the specs
-    line = ledger.find_line("assumptions", assumption_id="trainium2_chip_power_w")
-    for column in ("low", "central", "high"):
-        ledger.set_cell("assumptions", line, column, "4000")
-    assert power.power_claim_verdicts().at["aws-trn3-5x-tokens-per-megawatt", "verdict"] == "supported"
-
-
 # --- bad input -----------------------------------------------------------------------------------
 
 def a_line(ledger) -> int:

@@ -116,22 +116,26 @@ def unstated_sparsity() -> pd.DataFrame:
 
 
 def chip_claim_verdicts() -> pd.DataFrame:
-    """Verdicts on the claims assigned to 02_chips.ipynb, computed from the ledger (see verdicts.py)."""
-    sources = data.load("sources").set_index("source_id")
-    chips = data.load("chips").set_index("chip_id")
-    rows = []
+    """Verdicts on the claims assigned to 02_chips.ipynb, decided by chipledger.verdicts."""
+    findings = {}
     for claim_id, claim in verdicts.claims_for("02_chips.ipynb").iterrows():
-        if claim_id == "trainium3-released-december":
-            # "released in December" in an article of March 2026: the December before publication.
-            december = f"{sources.at[claim['source_id'], 'published'].year - 1}-12"
-            available = str(chips.at["trainium3", "available"])
-            verdict = "supported" if available.startswith(december) else "contradicted"
-            rows.append((claim_id, claim, f"generally available {available}",
-                         chips.at["trainium3", "available_source_id"], verdict,
-                         f"Trn3 UltraServers became generally available on {available} (the claim: {december})."))
-        else:
-            rows.append(verdicts.unchecked(claim_id, claim))
-    return verdicts.verdict_table(rows)
+        finding = (_release_finding(claim) if claim_id == "trainium3-released-december"
+                   else verdicts.default_finding(claim))
+        findings[claim_id] = (claim, finding)
+    return verdicts.verdict_table(findings)
+
+
+def _release_finding(claim: pd.Series) -> verdicts.Finding:
+    """'Trainium3, released in December' in an article of March 2026: the December before it (rule 2,
+    the general-availability date in chips.csv as the party's statement)."""
+    sources = data.load("sources").set_index("source_id")
+    chip = data.load("chips").set_index("chip_id").loc["trainium3"]
+    december = f"{sources.at[claim['source_id'], 'published'].year - 1}-12"
+    available, source_id = str(chip["available"]), str(chip["available_source_id"])
+    verdict = verdicts.statement_verdict("same" if available.startswith(december) else "otherwise")
+    return verdicts.Finding(verdict, verdicts.source_grade(source_id), f"generally available {available}",
+                            f"Trn3 UltraServers became generally available on {available} (\"{chip['available_quote']}\"); "
+                            f"the claim: {december}.", [source_id])
 
 
 def summary_lines(specs: pd.DataFrame) -> list[str]:
@@ -157,3 +161,27 @@ def summary_lines(specs: pd.DataFrame) -> list[str]:
         f"{ridge[heaviest]:.0f} on {specs.at[heaviest, 'name']}, the NVIDIA chip with the least "
         "bandwidth per FLOP.",
     ]
+
+
+BLACKWELL_FAMILIES = ("Blackwell", "Blackwell Ultra")
+
+
+def blackwell_shares(specs: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Trainium3's dense 8-bit peak and HBM bandwidth as fractions of the Blackwell-generation chips'
+    (lowest, highest), per chip."""
+    blackwell = specs[specs["family"].isin(BLACKWELL_FAMILIES)]
+    t3 = specs.loc["trainium3"]
+    out = {}
+    for column in ("fp8_dense_flops", "hbm_bandwidth_bytes_per_s"):
+        shares = t3[column] / blackwell[column].dropna()
+        out[column] = (float(shares.min()), float(shares.max()))
+    return out
+
+
+def what_this_means(specs: pd.DataFrame) -> str:
+    """The notebook's bottom line in one sentence, computed from specs()."""
+    shares = blackwell_shares(specs)
+    (f_lo, f_hi), (b_lo, b_hi) = shares["fp8_dense_flops"], shares["hbm_bandwidth_bytes_per_s"]
+    return (f"What this means: chip for chip, Trainium3 has {f_lo:.0%}-{f_hi:.0%} of a Blackwell GPU's dense "
+            f"8-bit peak and {b_lo:.0%}-{b_hi:.0%} of its HBM bandwidth; AWS's case cannot rest on the chip "
+            "alone, but on its price and on how many chips one domain joins.")

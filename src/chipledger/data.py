@@ -385,7 +385,249 @@ def _ordered_range(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[s
     return problems
 
 
+def _claimed_numbers(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A claim that states a number states its unit, bound and precision; a range its high end; a claim
+    without a number none of them."""
+    problems = []
+    for line, row in rows:
+        has_value = bool(row["claimed_value"])
+        for column in ("claimed_unit", "claimed_bound", "claimed_precision"):
+            if has_value and not row[column]:
+                problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, but the claim "
+                                f"states a number ({row['claimed_value']}) and must say its {column[8:]}")
+        for column in ("claimed_high", "claimed_bound", "claimed_precision"):
+            if not has_value and row[column]:
+                problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} given, but the "
+                                "claim states no number (claimed_value is empty)")
+        is_range = row["claimed_bound"] == "range"
+        if has_value and is_range != bool(row["claimed_high"]):
+            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r}: a range "
+                            "claim (claimed_bound=range) needs its high end, and only a range has one")
+        elif is_range and float(row["claimed_high"]) < float(row["claimed_value"]):
+            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r} is below "
+                            f"claimed_value {row['claimed_value']!r}")
+    return problems
+
+
 _RULES = {
+    "extra-label": "stray column not declared in datapackage.json",
+    "missing-label": "a declared column is missing from the header",
+    "incorrect-label": "header does not match the declared column at this position",
+    "duplicate-label": "column named twice in the header",
+    "blank-label": "blank column name in the header",
+}
+
+
+def _cell_rule(resource: frictionless.Resource, error: frictionless.Error) -> str:
+    field = resource.schema.get_field(error.field_name) if error.field_name else None
+    if error.type == "type-error" and field is not None:
+        fmt = {"date": " (YYYY-MM-DD)", "boolean": " (true or false)"}.get(field.type, "")
+        if field.format == "uri":
+            return "is not a valid URL (http:// or https://)"
+        return f"is not a valid {field.type}{fmt}"
+    if field is not None and field.type in ("number", "integer") and _not_finite(error.cell):
+        return "is not a finite number"
+    if error.type == "constraint-error" and field is not None:
+        constraints = field.constraints
+        if "required" in error.note:
+            return "is empty but required"
+        if "enum" in error.note:
+            return f"is not in the vocabulary: {', '.join(map(str, constraints['enum']))}"
+        if "pattern" in error.note:
+            if field.name == "url":
+                return "is not a valid URL (http:// or https://)"
+            return f"does not match the pattern {constraints['pattern']}"
+        return f"breaks the constraint {error.note}"
+    if error.type == "extra-cell":
+        return "is in a stray column beyond the header"
+    if error.type == "missing-cell":
+        return "is missing: the row has fewer cells than the header"
+    return f"({error.type}: {error.note})"
+
+
+def _not_finite(text: object) -> bool:
+    try:
+        return not math.isfinite(float(str(text)))
+    except ValueError:
+        return False
+
+
+def _rule_problems(folder: Path, descriptor: dict) -> list[str]:
+    """The rules a Table Schema cannot say; see _RULES."""
+    problems = []
+    for resource in descriptor["resources"]:
+        path = folder / resource["path"]
+        fields = resource["schema"]["fields"]
+        rows = _rows(path)
+        numbers = [f["name"] for f in fields if f["type"] in ("number", "integer")]
+        for line, row in rows:
+            for column in numbers:
+                if row[column] and _not_finite(row[column]):
+                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
+                                    "is not a finite number")
+        for rule in _RULES.get(resource["name"], ()):
+            problems.extend(rule(path, rows))
+    return problems
+
+
+def _metric_rows(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """peak_flops and peak_ops name precision and sparsity (others name neither); units fit the metric."""
+    problems = []
+    for line, row in rows:
+        metric, unit = row["metric"], row["unit"]
+        if metric in _COMPUTE_METRICS:
+            for column in ("precision", "sparsity"):
+                if not row[column]:
+                    problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, "
+                                    f"but a {metric} row must name its precision and sparsity")
+        else:
+            for column in ("precision", "sparsity"):
+                if row[column]:
+                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
+                                    f"given for metric {metric!r}; only peak_flops and peak_ops rows have one")
+        wanted = units.METRICS[metric]
+        if units.dimension(unit) != wanted:
+            problems.append(f"{path}, line {line}, column 'unit': value {unit!r} measures "
+                            f"{units.dimension(unit)}, but metric {metric!r} needs a unit of {wanted}")
+    return problems
+
+
+def _estimates(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """An estimate states its range low <= value <= high; other rows state none."""
+    problems = []
+    for line, row in rows:
+        has_range = bool(row["low"] or row["high"])
+        if row["basis"] == "estimate":
+            if not (row["low"] and row["high"]):
+                problems.append(f"{path}, line {line}, column 'low'/'high': value "
+                                f"({row['low']!r}, {row['high']!r}): an estimate needs both ends of its range")
+            elif not float(row["low"]) <= float(row["value"]) <= float(row["high"]):
+                problems.append(f"{path}, line {line}, column 'value': value {row['value']!r} "
+                                f"is outside its range {row['low']}..{row['high']}")
+        elif has_range:
+            problems.append(f"{path}, line {line}, column 'low'/'high': value "
+                            f"({row['low']!r}, {row['high']!r}): only basis=estimate rows have a range")
+    return problems
+
+
+def _one_preferred(*key: str):
+    """Exactly one row with preferred=true for each value of the key columns."""
+
+    def rule(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+        groups: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
+        for line, row in rows:
+            groups[tuple(row[column] for column in key)].append((line, row))
+        problems = []
+        for key_values, members in groups.items():
+            chosen = [line for line, row in members if row["preferred"] == "true"]
+            label = "/".join(k for k in key_values if k)
+            if len(chosen) != 1:
+                lines = [line for line, _ in members]
+                problems.append(
+                    f"{path}, line {lines[0]}, column 'preferred': value "
+                    f"{members[0][1]['preferred']!r}: {label} has {len(chosen)} preferred rows "
+                    f"(lines {', '.join(map(str, lines))}); exactly one must be true")
+        return problems
+
+    return rule
+
+
+_COMPUTE_METRICS = ("peak_flops", "peak_ops")
+
+def _fiscal_periods(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A period starts before it ends and covers exactly the company's fiscal quarter or year."""
+    problems = []
+    for line, row in rows:
+        start, end = row["period_start"], row["period_end"]
+        if end < start:
+            problems.append(f"{path}, line {line}, column 'period_end': value {end!r} is before "
+                            f"period_start {start!r}")
+            continue
+        first, last = fiscal.period_dates(row["company"], row["fiscal_period"])
+        if (start, end) != (first.isoformat(), last.isoformat()):
+            problems.append(f"{path}, line {line}, column 'period_start'/'period_end': value "
+                            f"({start!r}, {end!r}) is not {row['company']}'s {row['fiscal_period']} "
+                            f"({first} to {last})")
+    return problems
+
+
+def _deal_has_a_size(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A deal states at least one of dollars, gigawatts or chips."""
+    return [f"{path}, line {line}, column 'usd'/'gigawatts'/'chips': value ('', '', ''): a deal needs "
+            "dollars, gigawatts or chips" for line, row in rows
+            if not (row["usd"] or row["gigawatts"] or row["chips"])]
+
+
+def _scaleup_domain_fits(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """An UltraServer or rack is one scale-up domain; an instance holds whole domains or is a slice of one."""
+    problems = []
+    for line, row in rows:
+        chips, domain = int(row["chips"]), int(row["scaleup_chips"])
+        if row["kind"] in ("ultraserver", "rack"):
+            fits, rule = chips == domain, f"a {row['kind']} is one scale-up domain of all its chips"
+        else:
+            fits = chips % domain == 0 or domain % chips == 0
+            rule = "an instance holds whole scale-up domains or is a slice of one"
+        if not fits:
+            problems.append(f"{path}, line {line}, column 'scaleup_chips': value {row['scaleup_chips']!r} "
+                            f"disagrees with chips {row['chips']!r}: {rule}")
+    return problems
+
+
+def _positive_price(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A price is more than zero dollars an hour."""
+    return [f"{path}, line {line}, column 'usd_per_hour': value {row['usd_per_hour']!r} is not a price "
+            "(must be more than 0)" for line, row in rows if float(row["usd_per_hour"]) <= 0]
+
+
+def _ordered_range(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """An assumption's range is in order: low <= central <= high."""
+    problems = []
+    for line, row in rows:
+        low, central, high = (float(row[c]) for c in ("low", "central", "high"))
+        if low > central:
+            problems.append(f"{path}, line {line}, column 'low': value {row['low']!r} is above central "
+                            f"{row['central']!r} (need low <= central <= high)")
+        if central > high:
+            problems.append(f"{path}, line {line}, column 'high': value {row['high']!r} is below central "
+                            f"{row['central']!r} (need low <= central <= high)")
+    return problems
+
+
+def _claimed_numbers(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A claim that states a number states its unit, bound and precision; a range its high end; a claim
+    without a number none of them."""
+    problems = []
+    for line, row in rows:
+        has_value = bool(row["claimed_value"])
+        for column in ("claimed_unit", "claimed_bound", "claimed_precision"):
+            if has_value and not row[column]:
+                problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, but the claim "
+                                f"states a number ({row['claimed_value']}) and must say its {column[8:]}")
+        for column in ("claimed_high", "claimed_bound", "claimed_precision"):
+            if not has_value and row[column]:
+                problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} given, but the "
+                                "claim states no number (claimed_value is empty)")
+        is_range = row["claimed_bound"] == "range"
+        if has_value and is_range != bool(row["claimed_high"]):
+            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r}: a range "
+                            "claim (claimed_bound=range) needs its high end, and only a range has one")
+        elif is_range and float(row["claimed_high"]) < float(row["claimed_value"]):
+            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r} is below "
+                            f"claimed_value {row['claimed_value']!r}")
+    return problems
+
+
+def _evidence_for_statements(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """Statements settle statement claims only (figures are checked against deals and financials)."""
+    kinds = {row["claim_id"]: row["kind"] for _, row in _rows(path.parent / "claims.csv")}
+    return [f"{path}, line {line}, column 'claim_id': value {row['claim_id']!r} is a claim of kind "
+            f"{kinds[row['claim_id']]!r}; evidence.csv holds statements for claims of kind 'statement'"
+            for line, row in rows if kinds.get(row["claim_id"], "statement") != "statement"]
+
+
+_RULES = {
+    "claims": (_claimed_numbers,),
     "chip_specs": (_metric_rows, _estimates, _one_preferred("chip_id", "metric", "precision", "sparsity")),
     "system_specs": (_metric_rows, _estimates,
                      _one_preferred("system_id", "metric", "precision", "sparsity")),

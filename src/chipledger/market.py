@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import data, fiscal, units
-from .verdicts import NOT_VERIFIABLE, VERDICTS, claims_for, verdict_table
+from . import verdicts
+from .fmt import money
+from .verdicts import VERDICTS, claims_for, verdict_table
 
 
 def _preferred_financials() -> pd.DataFrame:
@@ -112,8 +114,35 @@ def gigawatt_deals() -> pd.DataFrame:
     frame = deals()
     frame = frame[frame["gigawatts"].notna() & (frame["kind"] != "deployment")]
     return frame.sort_values("gigawatts", ascending=False)[
-        ["deal_id", "date", "parties", "gigawatts", "usd_billion", "chip_family", "source_id"]
+        ["deal_id", "date", "parties", "gigawatts", "bound", "firmness", "usd_billion", "chip_family", "source_id"]
     ].reset_index(drop=True)
+
+
+FIRMNESS_PLURAL = {"agreement": "agreements", "letter_of_intent": "letters of intent", "forecast": "forecasts",
+                   "fact": "statements of fact"}
+BOUND_WORDS = {"exact": "as stated", "about": "about", "up_to": "up to", "at_least": "at least"}
+
+
+def gigawatt_sums() -> pd.DataFrame:
+    """The gigawatt deals summed only with their like: by how the number binds (exact, about, up to,
+    at least) and how firm it is (agreement, letter of intent, forecast), with the deals in each sum.
+    Columns: bound, firmness, gigawatts, deals (count), parties."""
+    frame = gigawatt_deals()
+    return (frame.groupby(["firmness", "bound"], sort=True)
+            .agg(gigawatts=("gigawatts", "sum"), deals=("deal_id", "count"), parties=("parties", "; ".join))
+            .reset_index()[["bound", "firmness", "gigawatts", "deals", "parties"]])
+
+
+def gigawatt_sums_text() -> str:
+    """gigawatt_sums() in words, firmness first: 'agreements: 8 GW as stated, up to 6 GW, at least
+    1 GW; letters of intent: at least 10 GW, 10 GW as stated'."""
+    sums = gigawatt_sums()
+    parts = []
+    for firmness, group in sums.groupby("firmness", sort=False):
+        pieces = [(f"{g:g} GW as stated" if b == "exact" else f"{BOUND_WORDS[b]} {g:g} GW")
+                  for b, g in zip(group["bound"], group["gigawatts"])]
+        parts.append(f"{FIRMNESS_PLURAL[firmness]}: {', '.join(pieces)}")
+    return "; ".join(sorted(parts))
 
 
 def dollar_deals() -> pd.DataFrame:
@@ -137,85 +166,51 @@ def deployment_statements() -> pd.DataFrame:
 claim_rows = claims_for  # the notebook's name for it
 
 
-def _deal_value(deal_id: str, column: str, source_id: str | None = None) -> tuple[float, str, str]:
-    """(value, source_id, quote) of one deal row: the preferred one, or the one from source_id."""
+def _deal_row(deal_id: str) -> pd.Series:
+    """The headline (preferred) row of one deal."""
     frame = deals(preferred_only=False)
-    rows = frame[frame["deal_id"] == deal_id]
-    rows = rows[rows["source_id"] == source_id] if source_id else rows[rows["preferred"]]
-    row = rows.iloc[0]
-    return float(row[column]), str(row["source_id"]), str(row["quote"])
+    return frame[(frame["deal_id"] == deal_id) & frame["preferred"]].iloc[0]
 
 
 def market_verdicts() -> pd.DataFrame:
-    """A verdict for each market claim of the seed article, computed from the ledger.
+    """A verdict for each market claim of the seed article, decided by chipledger.verdicts from the
+    ledger: deal figures against the parties' announcements, statements against evidence.csv.
 
-    Columns: claim_id, claim, claimed, public_figure, evidence_source_id, verdict, why.
+    Columns: verdicts.COLUMNS (claim, claimed, public_figure, evidence_source_id, verdict, grade, why,
+    holds_if), indexed by claim_id.
     """
-    claims = claims_for("01_market.ipynb")
     checks = {
-        "openai-50b-deal": _check_equal("openai-amazon-2026-investment", "usd"),
-        "openai-2gw-trainium": _check_equal("openai-amazon-2026", "gigawatts",
-                                            chip_word="Trainium"),
-        "trainium-chips-deployed": _check_trainium_fleet,
-        "claude-on-trainium2": _check_at_least("anthropic-trainium2-usage-2026-04", "chips"),
-        "anthropic-adds-microsoft": _check_deal_exists("anthropic-azure-2025"),
+        "openai-50b-deal": lambda c: _deal_figure(c, "openai-amazon-2026-investment", "usd"),
+        "openai-2gw-trainium": lambda c: _deal_figure(c, "openai-amazon-2026", "gigawatts", chip_word="Trainium"),
+        "trainium-chips-deployed": lambda c: _deal_figure(
+            c, "trainium2-fleet-2026-02", "chips", narrower=("Trainium2", "all three generations")),
+        "claude-on-trainium2": lambda c: _deal_figure(c, "anthropic-trainium2-usage-2026-04", "chips"),
     }
-    return verdict_table([(claim_id, claim, *checks.get(claim_id, _not_verifiable)(claim))
-                          for claim_id, claim in claims.iterrows()])
+    claims = claims_for("01_market.ipynb")
+    return verdict_table({claim_id: (claim, checks.get(claim_id, verdicts.default_finding)(claim))
+                          for claim_id, claim in claims.iterrows()})
 
 
-def _check_equal(deal_id: str, column: str, chip_word: str | None = None):
-    def check(claim: pd.Series):
-        value, source_id, quote = _deal_value(deal_id, column)
-        unit = claim["claimed_unit"]
-        matches = np.isclose(value, claim["claimed_value"], rtol=1e-9)
-        chips_match = chip_word is None or chip_word.lower() in quote.lower()
-        verdict = "supported" if matches and chips_match else "contradicted"
-        return (f"{value:,.0f} {unit}", source_id, verdict,
-                f"The party's own announcement states {value:,.0f} {unit}" + (
-                    f" of {chip_word}" if chip_word else "") + ".")
-    return check
+def _deal_figure(claim: pd.Series, deal_id: str, column: str, chip_word: str | None = None,
+                 narrower: tuple[str, str] | None = None) -> verdicts.Finding:
+    """A deal's headline figure against the claim's number (rule 1 of chipledger.verdicts).
 
-
-def _check_at_least(deal_id: str, column: str):
-    def check(claim: pd.Series):
-        value, source_id, _ = _deal_value(deal_id, column)
-        verdict = "supported" if value >= claim["claimed_value"] else "contradicted"
-        return (f"over {value:,.0f} chips", source_id, verdict,
-                "Anthropic itself says it uses more than this many Trainium2 chips to train and serve Claude.")
-    return check
-
-
-def _check_deal_exists(deal_id: str):
-    def check(claim: pd.Series):
-        frame = deals()
-        row = frame[frame["deal_id"] == deal_id].iloc[0]
-        return (f"${row['usd_billion']:,.0f} billion of Azure compute, {row['gigawatts']:g} GW",
-                str(row["source_id"]), "supported",
-                f"{row['parties']} announced the commitment on {row['date']:%Y-%m-%d}.")
-    return check
-
-
-def _check_trainium_fleet(claim: pd.Series):
-    """Same count as Amazon's, but Amazon counts Trainium2 alone, not 'all three generations'."""
-    value, source_id, quote = _deal_value("trainium2-fleet-2026-02", "chips")
-    count_matches = np.isclose(value, claim["claimed_value"], rtol=1e-9)
-    amazon_counts_trainium2_only = "trainium2" in quote.lower()
-    if count_matches and amazon_counts_trainium2_only:
-        verdict = "partly supported"
-        why = ("Amazon gives the same count for Trainium2 alone; the article's 'across all three "
-               "generations' is its own framing, so the all-generation total is at least this.")
-    elif count_matches:
-        verdict, why = "supported", "Amazon gives the same count."
-    else:
-        verdict, why = "contradicted", "Amazon's count differs."
-    return f"{value:,.0f} Trainium2 chips", source_id, verdict, why
-
-
-def _not_verifiable(claim: pd.Series):
-    return ("none", "", NOT_VERIFIABLE,
-            "No public figure in the ledger measures this (market shares, Bedrock traffic by chip and "
-            "Trainium supply are not published).")
+    chip_word: the chips the claim names, which the party's words must name too (else the party says
+    otherwise). narrower: (what the party counts, what the claim counts) when the party's figure
+    covers less than the claim.
+    """
+    row = _deal_row(deal_id)
+    value, source_id, quote = float(row[column]), str(row["source_id"]), str(row["quote"])
+    grade = verdicts.source_grade(source_id)
+    shown = {"usd": money(value), "gigawatts": f"{value:g} GW", "chips": f"{value:,.0f} chips"}[column]
+    if chip_word and chip_word.lower() not in quote.lower():
+        return verdicts.Finding(verdicts.CONTRADICTED, grade, shown, f"{row['parties']} do not name {chip_word}.",
+                                [source_id])
+    verdict = verdicts.numbers_verdict([value], claim, narrower_basis=narrower is not None)
+    why = f"{row['parties']}, {row['date']:%Y-%m-%d}: \"{quote}\""
+    if narrower:
+        why += f" The party counts {narrower[0]} alone; the claim says {narrower[1]}."
+    return verdicts.Finding(verdict, grade, shown, why, [source_id])
 
 
 def summary_lines() -> list[str]:
@@ -228,17 +223,32 @@ def summary_lines() -> list[str]:
     verdicts = market_verdicts()["verdict"].value_counts()
     counts = ", ".join(f"{verdicts.get(v, 0)} {v}" for v in VERDICTS)
     return [
-        f"NVIDIA's Data Center revenue was ${latest['usd'] / 1e9:,.1f} billion in {latest['fiscal_period']}, "
+        f"NVIDIA's Data Center revenue was {money(latest['usd'])} in {latest['fiscal_period']}, "
         f"{latest['usd'] / year_ago['usd']:.1f}x a year earlier and {latest['usd'] / same_time['usd']:.1f}x "
         f"AWS's net sales in its latest quarter by then ({same_time['fiscal_period']}).",
-        f"Amazon plans about ${capex['guidance_usd'] / 1e9:,.0f} billion of capital spending for "
-        f"{capex['fiscal_year'][2:]}; the gigawatt deals of 2025-26 add up to "
-        f"{gigawatt_deals()['gigawatts'].sum():g} GW, of which {trainium_gigawatts():g} GW are on Trainium.",
+        f"Amazon plans about {money(capex['guidance_usd'])} of capital spending for {capex['fiscal_year'][2:]}. "
+        f"The gigawatt deals of 2025-26, summed only with their like: {gigawatt_sums_text()}; "
+        f"{trainium_gigawatts_text()} are on Trainium.",
         f"Of the article's {int(verdicts.sum())} market claims: {counts}.",
     ]
 
 
-def trainium_gigawatts() -> float:
-    """Gigawatts of the headline deals whose chips are Trainium (deals that may also use others count)."""
+def trainium_gigawatts_text() -> str:
+    """The gigawatts of the headline deals whose chips are Trainium, by how each binds: '2 GW as
+    stated and up to 5 GW'."""
     frame = gigawatt_deals()
-    return float(frame[frame["chip_family"].str.contains("Trainium", na=False)]["gigawatts"].sum())
+    frame = frame[frame["chip_family"].str.contains("Trainium", na=False)]
+    sums = frame.groupby("bound", sort=False)["gigawatts"].sum()
+    return " and ".join(f"{g:g} GW as stated" if b == "exact" else f"{BOUND_WORDS[b]} {g:g} GW" for b, g in sums.items())
+
+
+def what_this_means() -> str:
+    """The notebook's bottom line in one sentence, computed from the ledger."""
+    nvidia = quarterly("NVIDIA", "data_center_revenue").set_index("fiscal_period")["usd"]
+    growth = year_over_year_percent(nvidia.rename("dc")).dropna()
+    period, yoy = growth.index[-1], growth.iloc[-1]
+    trend = "grew" if yoy > 0 else "shrank"
+    tail = ("Trainium's gains are not, in public numbers, NVIDIA's losses" if yoy > 0 else
+            "NVIDIA's sales are falling while Trainium wins commitments")
+    return (f"What this means: Trainium has won gigawatt-scale commitments ({trainium_gigawatts_text()}), "
+            f"while NVIDIA's Data Center revenue {trend} {abs(yoy):.0f}% over the year to {period}: {tail}.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import chips, costs, data, market, power, systems
+from .fmt import money
 from .verdicts import VERDICTS
 
 # notebook -> (title, the section that computes its verdicts)
@@ -19,8 +20,13 @@ NOTEBOOKS = {
 
 
 def all_verdicts() -> pd.DataFrame:
-    """Every claim in claims.csv with the verdict its notebook computes, the evidence in one line,
-    where it is computed, whose claim it is, and what new public number would change the verdict."""
+    """Every claim in claims.csv with the verdict and grade its notebook computes (chipledger.verdicts),
+    indexed by claim_id.
+
+    Columns: claim, whose_claim, claimed, verdict, grade, evidence (the public figure and why, in one
+    line), notebook, section (the heading that computes it), link (notebook#anchor), would_change_it,
+    holds_if (what would have to be true for the claim to hold, where public numbers cannot settle it).
+    """
     tables = [market.market_verdicts(), chips.chip_claim_verdicts(), systems.system_claim_verdicts(),
               costs.cost_claim_verdicts(), power.power_claim_verdicts()]
     verdicts = pd.concat(tables)
@@ -37,7 +43,8 @@ def all_verdicts() -> pd.DataFrame:
     # JupyterLab and nbconvert give a heading the id of its text with spaces as hyphens
     out["link"] = out["notebook"] + "#" + out["section"].str.replace(" ", "-")
     out["would_change_it"] = claims["would_change_it"]
-    return out[["claim", "whose_claim", "claimed", "verdict", "evidence", "link", "would_change_it"]]
+    return out[["claim", "whose_claim", "claimed", "verdict", "grade", "evidence", "notebook", "section", "link",
+                "would_change_it", "holds_if"]]
 
 
 def verdict_counts(verdicts: pd.DataFrame) -> pd.Series:
@@ -70,3 +77,40 @@ def _price_line() -> str:
     return (f"At EC2 Capacity Block prices the cheapest dense BF16 PFLOP-hour is {cheapest}'s "
             f"(${blocks.iloc[0]['usd_per_bf16_dense_pflop_hour']:.2f}); the cheapest on NVIDIA is "
             f"{nvidia.index[0]}'s (${nvidia.iloc[0]['usd_per_bf16_dense_pflop_hour']:.2f}).")
+
+
+def bottom_line() -> list[str]:
+    """Five lines: where Trainium leads, where it trails, and three unknowns, each with the public
+    number that would settle it; every figure computed from the ledger."""
+    specs = data.specs()
+    blocks = costs.metric_table("capacity_block")
+    column = "usd_per_bf16_dense_pflop_hour"
+    trainium = blocks[blocks["chip_id"].str.startswith("trainium")]
+    nvidia = blocks[~blocks["chip_id"].str.startswith("trainium")]
+    more_per_dollar = (nvidia[column].min() / trainium[column].min() - 1) * 100
+    totals = systems.derived_totals()
+    widest = totals[totals["chip_vendor"] == "AWS"]["scaleup_chips"].max()
+    nvidia_widest = totals[(totals["chip_vendor"] == "NVIDIA") & (totals["vendor"] == "AWS")]["scaleup_chips"].max()
+    shares = chips.blackwell_shares(specs)
+    match = power.trn3_power_to_match()
+    estimate = power.chip_power_w().loc["trainium3"]
+    half = costs.trn3_half_cost_prices()
+    gb200 = half[(half["rival"] == "p6e-gb200-ultraserver") & (half["measure"] == "dense FP8")]
+    claims = data.load("claims").set_index("claim_id")
+    return [
+        f"Where Trainium leads: price per peak and size. At EC2 Capacity Block prices Trainium buys {more_per_dollar:.0f}% "
+        f"more dense BF16 per dollar than the cheapest NVIDIA instance, and a Trn3 UltraServer joins {widest} chips "
+        f"in one scale-up domain, against {nvidia_widest} in the largest NVIDIA system AWS rents.",
+        f"Where it trails: the chip. Trainium3 has {shares['fp8_dense_flops'][0]:.0%}-{shares['fp8_dense_flops'][1]:.0%} "
+        f"of a Blackwell GPU's dense 8-bit peak and {shares['hbm_bandwidth_bytes_per_s'][0]:.0%}-"
+        f"{shares['hbm_bandwidth_bytes_per_s'][1]:.0%} of its HBM bandwidth.",
+        "Unknown: delivered performance. No public benchmark measures Trainium against NVIDIA on the same model; "
+        f"AWS's '{claims.at['aws-trn2-price-performance', 'quote'].split(' than')[0]}' and its 5x per megawatt rest "
+        "on AWS's own measurements. Settled by an audited MLPerf result for Trainium2 or Trainium3.",
+        f"Unknown: what Trn3 costs. No Trn3 UltraServer has a public price. Settled by one: below "
+        f"{money(gb200['trn3_usd_per_hour_for_half_cost'].iloc[0], 'h')} a Trn3 Gen2 UltraServer would cost half as much "
+        "as a P6e-GB200 UltraServer per dense FP8 PFLOP, at equal efficiency.",
+        f"Unknown: what Trainium draws. AWS publishes no chip power (analysts: {estimate['low']:,.0f}-"
+        f"{estimate['high']:,.0f} W for Trainium3). Settled by an official figure: below "
+        f"{match['trainium3_w_to_match'].min():,.0f} W Trainium3 would beat the B200's dense 8-bit compute per watt.",
+    ]

@@ -395,7 +395,12 @@ def ratio_claims_chart(ratios: pd.DataFrame, claimed: dict[str, float], sources:
     fig, ax = new_figure(height_in=3.6)
     measures = list(ratios.index)
     positions = np.arange(len(measures))
-    ax.barh(positions - 0.27, [claimed[m] for m in measures], height=0.27, color=NEUTRAL, label="AWS's claim")
+    ax.barh(positions - 0.27, [claimed.get(m, np.nan) for m in measures], height=0.27, color=NEUTRAL,
+            label="AWS's claim")
+    for y, m in zip(positions, measures):
+        if m not in claimed:
+            ax.annotate("no claim", (0, y - 0.27), xytext=(3, 0), textcoords="offset points", va="center",
+                        fontsize=7, color=NEUTRAL)
     ax.barh(positions, ratios["ultraserver_ratio"], height=0.27, color=VENDOR_COLORS["AWS"],
             label="documented totals, per UltraServer")
     ax.barh(positions + 0.27, ratios["per_chip_ratio"], height=0.27, color="#F3B77D",
@@ -457,6 +462,38 @@ def advantage_chart(advantage: pd.DataFrame, claimed_low: float, claimed_high: f
     return add_source_note(fig, sources, "Shaded: AWS's '30-40% better price performance'.")
 
 
+def advantage_over_time_chart(over_time: pd.DataFrame, claimed_low: float, claimed_high: float,
+                              sources: pd.DataFrame) -> Figure:
+    """How much more PEAK capacity per dollar a Trainium system buys than each rival, at every price
+    snapshot: per rival a bar from the least to the most favourable measure, labelled at both ends."""
+    fig, ax = new_figure(height_in=4.2)
+    measures = [c for c in over_time.columns if c not in ("snapshot", "rival")]
+    days = sorted(over_time["snapshot"].unique())
+    rivals = list(dict.fromkeys(over_time["rival"]))
+    palette = sns.color_palette("colorblind", n_colors=max(3, len(rivals)))
+    width = 0.8 / len(rivals)
+    ax.axhspan(claimed_low, claimed_high, color=VENDOR_COLORS["AWS"], alpha=0.25, zorder=0,
+               label=f"AWS's claim: {claimed_low:g}-{claimed_high:g}% better (delivered)")
+    for i, (rival, color) in enumerate(zip(rivals, palette)):
+        group = over_time[over_time["rival"] == rival].set_index("snapshot").reindex(days)
+        low, high = group[measures].min(axis=1), group[measures].max(axis=1)
+        x = np.arange(len(days)) + (i - (len(rivals) - 1) / 2) * width
+        ax.bar(x, high - low, bottom=low, width=width * 0.8, color=color, alpha=0.85, label=f"vs {rival}")
+        for xi, lo, hi in zip(x, low, high):
+            ax.annotate(f"{lo:.0f}%", (xi, lo), xytext=(0, -10), textcoords="offset points", ha="center", fontsize=7.5)
+            ax.annotate(f"{hi:.0f}%", (xi, hi), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7.5)
+    ax.set_xticks(np.arange(len(days)), [f"{pd.Timestamp(d):%Y-%m-%d}" for d in days])
+    ax.set_ylim(0, float(over_time[measures].max().max()) * 1.25)
+    ax.set_xlim(-0.6, len(days) - 0.4)
+    ax.grid(axis="x", visible=False)
+    ax.set_ylabel("More peak capacity per dollar (%)")
+    ax.set_xlabel("Capacity-block price snapshot")
+    ax.legend(fontsize=7.5, loc="upper left", frameon=True)
+    ax.set_title("Trainium2's peak advantage per dollar moves with every price snapshot")
+    return add_source_note(fig, sources, "Bars run from the least to the most favourable of dense BF16, dense FP8 and "
+                                         "HBM bandwidth per dollar. Peak figures are ceilings, not delivered performance.")
+
+
 # --- power and inference charts (notebook 05) -----------------------------------------------------
 
 def perf_per_watt_chart(table: pd.DataFrame, sources: pd.DataFrame) -> Figure:
@@ -476,6 +513,27 @@ def perf_per_watt_chart(table: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     _legend(fig)
     return add_source_note(fig, sources, "AWS publishes no Trainium power: analysts' estimates. "
                                          "Rubin: an analyst's estimate.")
+
+
+def megawatt_sweep_chart(sweep: pd.DataFrame, claimed: float, sources: pd.DataFrame) -> Figure:
+    """Trn3 / Trn2 tokens per megawatt at equal efficiency, against Trainium3's chip power, one line per
+    scenario, with the claimed ratio as a dashed line."""
+    fig, ax = new_figure(height_in=4.2)
+    palette = sns.color_palette("colorblind", n_colors=sweep["scenario"].nunique())
+    for color, (scenario, group) in zip(palette, sweep.groupby("scenario", sort=False)):
+        ax.plot(group["trainium3_chip_w"], group["ratio_at_equal_efficiency"], color=color, marker="o",
+                markersize=4, label=scenario)
+    ax.axhline(claimed, color="#333333", linestyle="--", linewidth=1)
+    ax.annotate(f"AWS's claim: {claimed:g}x (measured)", (sweep["trainium3_chip_w"].min(), claimed), xytext=(2, -11),
+                textcoords="offset points", fontsize=7.5)
+    ax.set_ylim(0, claimed * 1.15)
+    ax.set_xlabel("Trainium3 chip power (W; AWS publishes none)")
+    ax.set_ylabel("Trn3 / Trn2 tokens per megawatt")
+    ax.legend(fontsize=7.5, loc="center right", frameon=True)
+    ax.set_title("Tokens per megawatt from peak figures: far from 5x at any estimated power")
+    return add_source_note(fig, sources, f"Both chips at the same fraction of their peak; Trainium2 at "
+                                         f"{sweep['trainium2_chip_w'].iloc[0]:,.0f} W, host power per chip at its "
+                                         "central value (the PUE cancels).")
 
 
 def interval_chart(table: pd.DataFrame, label_column: str, median: str, low: str, high: str, xlabel: str,

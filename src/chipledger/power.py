@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import costs, data, inference, scenarios, verdicts
+from .fmt import money
 
 DRAWS = 10_000  # per result in the notebook: medians and 5-95% bounds stable to about 1%
 TRAINIUM_POWER = {"trainium2": "trainium2_chip_power_w", "trainium3": "trainium3_chip_power_w"}
@@ -193,34 +194,121 @@ def trn3_over_trn2_tokens_per_megawatt(n: int = DRAWS, seed: int = scenarios.DEF
     return pd.DataFrame(rows).T.round(2)
 
 
-def power_claim_verdicts(ratios: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Verdicts on the claims assigned to 05_power_and_inference.ipynb, computed from the ledger
-    (ratios: trn3_over_trn2_tokens_per_megawatt(), computed here if not given)."""
+# Scenarios for Trn3 against Trn2 per megawatt: (what bounds the token rate, the Trainium3 figure, its
+# bytes per parameter, the Trainium2 figure, its bytes per parameter). Memory-bound decode reads every
+# weight once per token, so 4-bit weights (MXFP4) halve the bytes and double the rate; Trainium2
+# publishes no 4-bit compute, so it runs 8-bit in every scenario.
+MEGAWATT_SCENARIOS = {
+    "8-bit, compute-bound": ("fp8_dense_flops", None, "fp8_dense_flops", None),
+    "8-bit, decode (HBM-bound)": ("hbm_bandwidth_bytes_per_s", 1.0, "hbm_bandwidth_bytes_per_s", 1.0),
+    "4-bit on Trn3 (MXFP4), compute-bound": ("fp4_dense_flops", None, "fp8_dense_flops", None),
+    "4-bit on Trn3 (MXFP4), decode (HBM-bound)": ("hbm_bandwidth_bytes_per_s", 0.5, "hbm_bandwidth_bytes_per_s", 1.0),
+}
+
+
+def trainium3_power_sweep_w(step_w: float = 100.0) -> np.ndarray:
+    """Trainium3 chip powers to sweep, in watts: the low to high end of the Trainium3 power
+    estimates (chip_power_w()), in steps of step_w."""
+    row = chip_power_w().loc["trainium3"]
+    return np.arange(row["low"], row["high"] + step_w / 2, step_w)
+
+
+def trn3_per_megawatt_sweep(claimed_ratio: float, powers_w: np.ndarray | None = None) -> pd.DataFrame:
+    """Trn3 / Trn2 tokens per megawatt from peak figures, for each Trainium3 chip power and scenario
+    (MEGAWATT_SCENARIOS), with Trainium2's power and the host power per chip at their central values
+    (the PUE is the same for both and cancels): the ratio if both chips deliver the same fraction of
+    their peak, and the ratio of delivered-to-peak efficiency (Trn3's / Trn2's) that `claimed_ratio`
+    would need."""
+    specs = data.specs()
+    table = assumptions()
+    host = float(table.at["host_power_per_accelerator_w", "central"])
+    trn2_w = float(table.at["chip_power_w:trainium2", "central"])
+    powers_w = trainium3_power_sweep_w() if powers_w is None else np.asarray(powers_w, dtype=float)
+    rows = []
+    for scenario, (new, new_bytes, old, old_bytes) in MEGAWATT_SCENARIOS.items():
+        rate_ratio = (specs.at["trainium3", new] / (new_bytes or 1.0)) / (specs.at["trainium2", old] / (old_bytes or 1.0))
+        for watts in powers_w:
+            ratio = rate_ratio * (trn2_w + host) / (watts + host)
+            rows.append({"scenario": scenario, "trainium3_chip_w": watts, "trainium2_chip_w": trn2_w,
+                         "ratio_at_equal_efficiency": ratio,
+                         "efficiency_ratio_needed": claimed_ratio / ratio})
+    return pd.DataFrame(rows).round({"ratio_at_equal_efficiency": 2, "efficiency_ratio_needed": 2})
+
+
+def trn3_power_to_match(chips: tuple[str, ...] = ("b200", "b300", "gb200", "gb300")) -> pd.DataFrame:
+    """The Trainium3 chip power at which its dense 8-bit FLOP/s per watt equals each NVIDIA chip's at
+    its official TDP: Trainium3's peak / (the GPU's peak / its TDP), in watts."""
+    specs = data.specs()
+    rows = [{"chip_id": c, "chip": specs.at[c, "name"], "gpu_tflops_per_w": specs.at[c, "fp8_dense_flops"] / 1e12 / specs.at[c, "tdp_w"],
+             "trainium3_w_to_match": specs.at["trainium3", "fp8_dense_flops"] / (specs.at[c, "fp8_dense_flops"] / specs.at[c, "tdp_w"])}
+            for c in chips if pd.notna(specs.at[c, "tdp_w"])]
+    return pd.DataFrame(rows).set_index("chip_id").round({"gpu_tflops_per_w": 2, "trainium3_w_to_match": 0})
+
+
+def power_claim_verdicts() -> pd.DataFrame:
+    """Verdicts on the claims assigned to 05_power_and_inference.ipynb, decided by chipledger.verdicts."""
+    checks = {"aws-trn3-5x-tokens-per-megawatt": _five_x_finding, "trainium3-price-per-power": _price_per_power_finding}
     claims = verdicts.claims_for("05_power_and_inference.ipynb")
-    ratios = trn3_over_trn2_tokens_per_megawatt() if ratios is None else ratios
+    return verdicts.verdict_table({claim_id: (claim, checks.get(claim_id, verdicts.default_finding)(claim))
+                                   for claim_id, claim in claims.iterrows()})
+
+
+def _power_sources() -> list[str]:
+    power = chip_power_w()
+    return [str(power.at[c, "source_id"]) for c in ("trainium2", "trainium3")]
+
+
+def _five_x_finding(claim: pd.Series) -> verdicts.Finding:
+    """'5x more tokens per megawatt' (Trn3 over Trn2): a comparison on peak figures (rule 3)."""
+    claimed = float(claim["claimed_value"])
+    sweep = trn3_per_megawatt_sweep(claimed)
+    best = sweep.loc[sweep["ratio_at_equal_efficiency"].idxmax()]
+    lowest_w, highest_w = sweep["trainium3_chip_w"].min(), sweep["trainium3_chip_w"].max()
+    eight = sweep[sweep["scenario"].str.startswith("8-bit")]
+    why = (f"From peak figures, Trn3 gives {sweep['ratio_at_equal_efficiency'].min():.2f}x to "
+           f"{sweep['ratio_at_equal_efficiency'].max():.2f}x Trn2's tokens per megawatt at Trainium3 chip powers of "
+           f"{lowest_w:,.0f} to {highest_w:,.0f} W (Trainium2 at {sweep['trainium2_chip_w'].iloc[0]:,.0f} W), if both "
+           f"deliver the same fraction of their peak; at 8 bits {eight['ratio_at_equal_efficiency'].min():.2f}x to "
+           f"{eight['ratio_at_equal_efficiency'].max():.2f}x. AWS measured {claimed:g}x on one model at equal latency: "
+           "the rest would come from delivered efficiency, which public numbers do not measure for Trainium.")
+    holds = (f"Trn3 delivers at least {best['efficiency_ratio_needed']:.2f}x Trn2's fraction of peak in the most "
+             f"favourable case ({best['scenario']}, Trainium3 at {best['trainium3_chip_w']:,.0f} W), and "
+             f"{eight['efficiency_ratio_needed'].min():.2f}x-{eight['efficiency_ratio_needed'].max():.2f}x at 8 bits; "
+             f"no Trainium3 power in {lowest_w:,.0f}-{highest_w:,.0f} W gives {claimed:g}x at equal efficiency.")
+    return verdicts.Finding(verdicts.ceiling_verdict(sweep["efficiency_ratio_needed"]), "peak-spec ceiling",
+                            f"{sweep['ratio_at_equal_efficiency'].min():.2f}x to {sweep['ratio_at_equal_efficiency'].max():.2f}x at equal efficiency",
+                            why, [claim["source_id"], *_power_sources()], holds)
+
+
+def _price_per_power_finding(claim: pd.Series) -> verdicts.Finding:
+    """'Records in price per power': Trainium3's compute per watt against Blackwell's, and its price."""
+    match = trn3_power_to_match()
+    power = chip_power_w().loc["trainium3"]
     prices = data.load("prices")
     systems = data.load("systems").set_index("system_id")
     trn3_priced = prices["system_id"].map(systems["chip_id"]).eq("trainium3").any()
-    rows = []
-    for claim_id, claim in claims.iterrows():
-        if claim_id == "aws-trn3-5x-tokens-per-megawatt":
-            top = ratios["p95"].max()
-            claimed = float(claim["claimed_value"])
-            inside = ((ratios["p5"] <= claimed) & (claimed <= ratios["p95"])).any()
-            verdict = "supported" if inside else verdicts.NOT_VERIFIABLE
-            why = (f"Peak specs and estimated chip power give Trn3/Trn2 at most {top:.1f}x tokens per megawatt "
-                   f"(95th percentile); AWS measured {claimed:g}x on one model at equal latency, so the rest "
-                   "would come from utilisation and software, which public numbers do not measure.")
-            rows.append((claim_id, claim, f"{ratios['median'].min():.2f}x to {ratios['median'].max():.2f}x (medians)",
-                         claim["source_id"], verdict, why))
-        elif claim_id == "trainium3-price-per-power":
-            verdict = verdicts.NOT_VERIFIABLE
-            why = ("'Price per power' needs a Trainium3 price and a Trainium3 power figure; AWS publishes neither"
-                   + ("" if not trn3_priced else " (a Trn3 price is now in the ledger: update this check)") + ".")
-            rows.append((claim_id, claim, "no Trn3 price; no official Trn3 power", "", verdict, why))
-        else:
-            rows.append(verdicts.unchecked(claim_id, claim))
-    return verdicts.verdict_table(rows)
+    lo, hi = match["trainium3_w_to_match"].min(), match["trainium3_w_to_match"].max()
+    why = (f"'Price per power' needs a Trainium3 price and power; AWS publishes neither"
+           + (" (a Trn3 price is now in the ledger: this check uses only power)" if trn3_priced else "")
+           + f". At peak, Trainium3's dense 8-bit compute per watt equals Blackwell's ({', '.join(match['chip'])} at their "
+           f"official TDPs) only if it draws {lo:,.0f} to {hi:,.0f} W; analysts' estimates put it at "
+           f"{power['low']:,.0f}-{power['high']:,.0f} W.")
+    blocks = costs.latest("capacity_block")
+    nvidia = blocks[blocks["chip_id"].map(data.specs()["vendor"]) == "NVIDIA"].dropna(subset=["usd_per_fp8_dense_pflop_hour"])
+    cheapest = nvidia["usd_per_fp8_dense_pflop_hour"].idxmin()
+    chip_hour = nvidia.at[cheapest, "usd_per_fp8_dense_pflop_hour"] * data.specs().at["trainium3", "fp8_dense_flops"] / 1e15
+    holds = (f"Read as compute per watt: Trainium3 draws at most {lo:,.0f} W to {hi:,.0f} W at peak. Read as price "
+             f"per unit of compute: a Trainium3 chip-hour costs less than {money(chip_hour)} (the cheapest NVIDIA "
+             f"dense FP8 PFLOP-hour, {cheapest} at {money(nvidia.at[cheapest, 'usd_per_fp8_dense_pflop_hour'], 'h')} per "
+             "PFLOP, times Trainium3's peak) at equal efficiency. Neither a Trainium3 power nor a price is public.")
+    sources = [*match.index.map(lambda c: _tdp_source(c)), *_power_sources(), str(nvidia.at[cheapest, 'source_id'])]
+    return verdicts.Finding(verdicts.NOT_VERIFIABLE, "peak-spec ceiling", "no Trn3 price; no official Trn3 power",
+                            why, sources, holds)
+
+
+def _tdp_source(chip_id: str) -> str:
+    figures = data.chip_figures()
+    return str(figures[(figures["chip_id"] == chip_id) & (figures["metric"] == "tdp")]["source_id"].iloc[0])
 
 
 def summary_lines(deals: pd.DataFrame, tokens: pd.DataFrame, ratios: pd.DataFrame) -> list[str]:
@@ -240,3 +328,17 @@ def summary_lines(deals: pd.DataFrame, tokens: pd.DataFrame, ratios: pd.DataFram
         f"Peak specs and estimated power give Trn3 {ratios['median'].min():.1f}x to {ratios['median'].max():.1f}x "
         "the tokens per megawatt of Trn2, not the 5x AWS measured.",
     ]
+
+
+def what_this_means() -> str:
+    """The notebook's bottom line in one sentence, computed from the ledger."""
+    match = trn3_power_to_match()
+    power = chip_power_w().loc["trainium3"]
+    claim = verdicts.claims_for("05_power_and_inference.ipynb").loc["aws-trn3-5x-tokens-per-megawatt"]
+    sweep = trn3_per_megawatt_sweep(float(claim["claimed_value"]))
+    verdict = "is no more efficient" if power["low"] >= match["trainium3_w_to_match"].max() else "may be as efficient"
+    return (f"What this means: on peak figures and analysts' power ({power['low']:,.0f}-{power['high']:,.0f} W), "
+            f"Trainium3 {verdict} per watt than Blackwell, which it matches only at "
+            f"{match['trainium3_w_to_match'].min():,.0f}-{match['trainium3_w_to_match'].max():,.0f} W; AWS's "
+            f"{claim['claimed_value']:g}x per megawatt needs Trn3 to deliver at least "
+            f"{sweep['efficiency_ratio_needed'].min():.2f}x Trn2's fraction of peak.")

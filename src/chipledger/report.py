@@ -161,11 +161,11 @@ def claims_markdown() -> str:
     from . import overview
 
     verdicts = overview.all_verdicts()
-    lines = ["| claim | whose | verdict | checked in |", "|---|---|---|---|"]
+    lines = ["| claim | whose | verdict | grade | checked in |", "|---|---|---|---|---|"]
     for row in verdicts.itertuples():
         claim = row.claim.replace("|", "\\|")
         notebook, section = row.link.split("#", 1)
-        lines.append(f"| {claim} | {row.whose_claim} | **{row.verdict}** | "
+        lines.append(f"| {claim} | {row.whose_claim} | **{row.verdict}** | {row.grade} | "
                      f"[`{notebook}`](notebooks/{notebook}) § {section.replace('-', ' ')} |")
     return "\n".join(lines)
 

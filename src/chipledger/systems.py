@@ -111,14 +111,15 @@ def _stated(system_id: str, metric: str, precisions: tuple[str, ...] = ("",)) ->
 def trn3_against_trn2() -> pd.DataFrame:
     """AWS's Trn3-over-Trn2 UltraServer ratios recomputed from the stated totals, whole system and per chip.
 
-    Rows: dense 8-bit compute and HBM bandwidth; columns: trn3 (Gen2, 144 chips) / trn2 (64 chips)
-    for the whole UltraServer and per chip, and the sources.
+    Rows: dense 8-bit compute, dense BF16 compute and HBM bandwidth; columns: trn3 (Gen2, 144 chips) /
+    trn2 (64 chips) for the whole UltraServer and per chip, and the sources.
     """
     systems = data.load("systems").set_index("system_id")
     new, old = "trn3-ultraserver-gen2", "trn2-ultraserver"
     chip_ratio = systems.at[new, "chips"] / systems.at[old, "chips"]
     rows = []
     for label, metric, precisions in (("dense 8-bit compute", "peak_flops", ("fp8", "mxfp8")),
+                                      ("dense BF16 compute", "peak_flops", ("bf16",)),
                                       ("HBM bandwidth", "hbm_bandwidth", ("",))):
         new_value, new_source = _stated(new, metric, precisions)
         old_value, old_source = _stated(old, metric, precisions)
@@ -129,43 +130,62 @@ def trn3_against_trn2() -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("measure")
 
 
-def ratio_verdict(computed: float, claimed: float) -> tuple[str, str]:
-    """supported when the computed ratio rounds to the claim's precision; partly supported within 5%;
-    contradicted otherwise."""
-    decimals = len(f"{claimed:g}".partition(".")[2])
-    if round(computed, decimals) == round(claimed, decimals):
-        return "supported", f"the documented totals give {computed:.2f}x, which rounds to the claim"
-    if abs(computed / claimed - 1) <= 0.05:
-        return "partly supported", f"the documented totals give {computed:.2f}x, within 5% of the claim"
-    return "contradicted", f"the documented totals give {computed:.2f}x"
+# claim -> the measure of trn3_against_trn2() it speaks of
+RATIO_CLAIMS = {"aws-trn3-4.4x-performance": "dense 8-bit compute",
+                "aws-trn3-3.9x-memory-bandwidth": "HBM bandwidth"}
 
 
 def system_claim_verdicts() -> pd.DataFrame:
-    """Verdicts on the claims assigned to 03_systems.ipynb, computed from the ledger."""
+    """Verdicts on the claims assigned to 03_systems.ipynb, decided by chipledger.verdicts."""
     claims = verdicts.claims_for("03_systems.ipynb")
-    ratios = trn3_against_trn2()
-    systems = data.load("systems").set_index("system_id")
-    rows = []
+    findings = {}
     for claim_id, claim in claims.iterrows():
-        if claim_id in ("aws-trn3-4.4x-performance", "aws-trn3-3.9x-memory-bandwidth"):
-            measure = "dense 8-bit compute" if "performance" in claim_id else "HBM bandwidth"
-            computed = ratios.at[measure, "ultraserver_ratio"]
-            verdict, why = ratio_verdict(computed, claim["claimed_value"])
-            why += (f" ({ratios.at[measure, 'chips']} chips; per chip {ratios.at[measure, 'per_chip_ratio']:.2f}x)")
-            rows.append((claim_id, claim, f"{computed:.2f}x", ratios.at[measure, "sources"], verdict, why))
+        if claim_id in RATIO_CLAIMS:
+            finding = _ratio_finding(claim, RATIO_CLAIMS[claim_id])
         elif claim_id == "neuron-switch-all-to-all":
-            trn3 = systems[systems["chip_id"] == "trainium3"]
-            switched = (trn3["topology"] == "switched").all() and (trn3["chips"] == trn3["scaleup_chips"]).all()
-            sizes = ", ".join(str(n) for n in trn3["chips"])
-            verdict = "supported" if switched else "contradicted"
-            why = (f"the Neuron docs describe the Trn3 UltraServers ({sizes} chips) as one switched, all-to-all "
-                   "scale-up domain each; chips reach each other through NeuronSwitches, not direct links (a "
-                   "switched fabric, not a mesh of links)") if switched else "the documented topology is not switched"
-            rows.append((claim_id, claim, f"topology: {', '.join(trn3['topology'].unique())}",
-                         ", ".join(trn3["source_id"].unique()), verdict, why))
+            finding = _switch_finding()
         else:
-            rows.append(verdicts.unchecked(claim_id, claim))
-    return verdicts.verdict_table(rows)
+            finding = verdicts.default_finding(claim)
+        findings[claim_id] = (claim, finding)
+    return verdicts.verdict_table(findings)
+
+
+def _ratio_finding(claim: pd.Series, measure: str) -> verdicts.Finding:
+    """A ratio of stated UltraServer totals against the claimed ratio (rule 1)."""
+    ratios = trn3_against_trn2()
+    computed = float(ratios.at[measure, "ultraserver_ratio"])
+    sources = ratios.at[measure, "sources"].split("; ")
+    grade = verdicts.weakest(verdicts.source_grade(s, specification=True) for s in sources)
+    why = (f"The Neuron docs' totals give {computed:.2f}x for the UltraServers ({ratios.at[measure, 'chips']} "
+           f"chips; {ratios.at[measure, 'per_chip_ratio']:.2f}x per chip).")
+    if measure == "dense 8-bit compute":
+        bf16 = ratios.loc["dense BF16 compute"]
+        why += (f" It holds at 8 bits only: at dense BF16 the same UltraServers give {bf16['ultraserver_ratio']:.2f}x "
+                f"({bf16['per_chip_ratio']:.2f}x per chip). A ratio of peak specifications, not of delivered performance.")
+    return verdicts.Finding(verdicts.numbers_verdict([computed], claim), grade, f"{computed:.2f}x", why, sources)
+
+
+def _switch_finding() -> verdicts.Finding:
+    """'Every Trainium3 chip talks to every other in a mesh': the documented Trn3 topology (rule 2)."""
+    systems = data.load("systems").set_index("system_id")
+    trn3 = systems[systems["chip_id"] == "trainium3"]
+    switched = (trn3["topology"] == "switched").all() and (trn3["chips"] == trn3["scaleup_chips"]).all()
+    two_level = trn3[trn3["quote"].str.contains("second-level", case=False)]
+    sources = list(dict.fromkeys(trn3["source_id"]))
+    grade = verdicts.weakest(verdicts.source_grade(s, specification=True) for s in sources)
+    if not switched:
+        return verdicts.Finding(verdicts.statement_verdict("otherwise"), grade, "topology: not switched",
+                                "The Neuron docs do not describe a switched all-to-all Trn3 domain.", sources)
+    sizes = " and ".join(str(n) for n in trn3["chips"])
+    why = (f"The Neuron docs describe each Trn3 UltraServer ({sizes} chips) as one switched, all-to-all scale-up "
+           "domain: chips reach each other through NeuronSwitch-v1, not through a mesh of direct links (Trn1 and "
+           "Trn2 used a 2D torus)")
+    if len(two_level):
+        why += f", with two switch levels in the {', '.join(str(n) for n in two_level['chips'])}-chip one"
+    why += (". Every chip talks to every other inside one UltraServer, not across the fleet: the claim's "
+            "'every Trainium3 chip' and 'mesh' say more than the docs.")
+    return verdicts.Finding(verdicts.statement_verdict("narrower"), grade,
+                            f"switched all-to-all within {sizes}-chip UltraServers", why, sources)
 
 
 def summary_lines() -> list[str]:
@@ -190,3 +210,15 @@ def summary_lines() -> list[str]:
         f"and {ratios.at['HBM bandwidth', 'per_chip_ratio']:.2f}x. Verdicts: "
         + ", ".join(f"{n} {v}" for v, n in counts.value_counts().items()) + ".",
     ]
+
+
+def what_this_means() -> str:
+    """The notebook's bottom line in one sentence, computed from the ledger."""
+    totals = derived_totals()
+    trainium = totals[totals["chip_vendor"] == "AWS"].sort_values("scaleup_chips").iloc[-1]
+    nvidia = totals[totals["chip_vendor"] == "NVIDIA"].sort_values("scaleup_chips").iloc[-1]
+    ratios = trn3_against_trn2()
+    return (f"What this means: the Trn3 UltraServer's lead is size, {trainium['scaleup_chips']} chips in one "
+            f"switched domain against {nvidia['scaleup_chips']} in NVIDIA's largest; per chip it multiplies "
+            f"Trn2's dense 8-bit peak by {ratios.at['dense 8-bit compute', 'per_chip_ratio']:.2f}x and its BF16 by "
+            f"{ratios.at['dense BF16 compute', 'per_chip_ratio']:.2f}x.")
