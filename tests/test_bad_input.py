@@ -28,11 +28,11 @@ def where(ledger, table: str, line: int, column: str, value: str) -> str:
 
 def a_flops_line(ledger) -> int:
     return ledger.find_line("chip_specs", chip_id="trainium2", metric="peak_flops", precision="bf16",
-                            sparsity="dense", preferred="true")
+                            sparsity="dense", source_id="neuron-trainium2-current")
 
 
 def an_hbm_line(ledger) -> int:
-    return ledger.find_line("chip_specs", chip_id="h100-sxm", metric="hbm_capacity", preferred="true")
+    return ledger.find_line("chip_specs", chip_id="h100-sxm", metric="hbm_capacity", source_id="nvidia-h100-product-page")
 
 
 def test_the_ledger_as_committed_is_valid(ledger):
@@ -103,18 +103,67 @@ def test_peak_flops_without_precision_or_sparsity(ledger, column):
 def test_duplicate_key(ledger):
     rows = ledger.rows("chip_specs")
     line = a_flops_line(ledger)
-    rows.append(list(rows[line - 1]))
+    rows.append(list(rows[ledger._index("chip_specs", line)]))
     ledger.write_rows("chip_specs", rows)
-    refused(re.escape(f"{ledger.path('chip_specs')}, line {len(rows)}, columns chip_id, metric, "
+    last = ledger._records("chip_specs")[-1][0]
+    refused(re.escape(f"{ledger.path('chip_specs')}, line {last}, columns chip_id, metric, "
                       "precision, sparsity, chips_in_figure, source_id: value (chip_id='trainium2'")
             + ".*duplicates the key of an earlier row")
 
 
 def test_two_preferred_rows_for_one_key(ledger):
-    line = ledger.find_line("chip_specs", chip_id="trainium2", metric="peak_flops", precision="bf16",
-                            sparsity="dense", preferred="false")
-    ledger.set_cell("chip_specs", line, "preferred", "true")
-    refused(r"column 'preferred'.*trainium2/peak_flops/bf16/dense has 2 preferred rows")
+    line = ledger.find_line("financials", company="NVIDIA", metric="revenue", fiscal_period="FY2026Q3",
+                            preferred="true")
+    rows = ledger.rows("financials")
+    ledger.write_rows("financials", rows + [[c if h != "source_id" else "nvidia-q2-fy2026-results"
+                                             for h, c in zip(rows[0], rows[ledger._index("financials", line)])]])
+    refused(r"column 'preferred'.*NVIDIA/revenue/FY2026Q3/actual has 2 preferred rows")
+
+
+# --- provenance (sources.csv read_via, copy_kind, supersedes) ------------------------------------
+
+def a_copy_line(ledger) -> int:
+    return ledger.find_line("sources", source_id="nvidia-blackwell-datasheet-copy")
+
+
+def test_a_copy_kind_outside_the_vocabulary(ledger):
+    line = a_copy_line(ledger)
+    ledger.set_cell("sources", line, "copy_kind", "photocopy")
+    refused(where(ledger, "sources", line, "copy_kind", "photocopy") + " is not in the vocabulary: original, mirror")
+
+
+@pytest.mark.parametrize("read_via", ["a GitHub notes file", "github.com/x/y", "index:abc", "owner/repo", "C:\\copy.txt"])
+def test_a_read_via_that_is_neither_a_url_nor_a_repository_path(ledger, read_via):
+    line = a_copy_line(ledger)
+    ledger.set_cell("sources", line, "read_via", read_via)
+    refused(where(ledger, "sources", line, "read_via", read_via) + " is neither empty nor a URL, owner/repository:path")
+
+
+@pytest.mark.parametrize("read_via", ["https://example.org/copy", "stas00/ml-engineering:compute/accelerator/README.md",
+                                      "aws-neuron/aws-neuron-sdk:about-neuron/arch/trainium.rst@82ffe529f39d30688ee3ddabdc009706b7f7b828",
+                                      "index:43180238867"])
+def test_the_three_forms_of_read_via_are_accepted(ledger, read_via):
+    ledger.set_cell("sources", a_copy_line(ledger), "read_via", read_via)
+    chipledger.validate()
+
+
+def test_an_original_with_a_read_via(ledger):
+    line = ledger.find_line("sources", copy_kind="original")
+    ledger.set_cell("sources", line, "read_via", "https://example.org/copy")
+    refused(where(ledger, "sources", line, "read_via", "https://example.org/copy") + re.escape(" given, but copy_kind is 'original'"))
+
+
+def test_a_copy_with_an_empty_read_via(ledger):
+    line = a_copy_line(ledger)
+    kind = ledger.cell("sources", line, "copy_kind")
+    ledger.set_cell("sources", line, "read_via", "")
+    refused(where(ledger, "sources", line, "read_via", "") + re.escape(f" is empty, but copy_kind is {kind!r}"))
+
+
+def test_supersedes_names_another_source(ledger):
+    line = ledger.find_line("sources", source_id="neuron-trainium2-current")
+    ledger.set_cell("sources", line, "supersedes", "neuron-trainium2-v2.21beta; no-such-source")
+    refused(where(ledger, "sources", line, "supersedes", "no-such-source") + " is not another source_id")
 
 
 def test_malformed_date(ledger):

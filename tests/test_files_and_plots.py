@@ -44,7 +44,7 @@ def test_export_writes_identical_png_and_svg_on_every_run(tmp_path, monkeypatch)
     plots.export(plots.memory_chart(specs, sources), "memory")
     assert (tmp_path / "memory.png").read_bytes() == png
     assert (tmp_path / "memory.svg").read_bytes() == svg
-    assert "Sources (chipledger data/sources.csv): " in first.get_supxlabel()
+    assert "Sources (chipledger data/sources.csv): " in first.get_supxlabel().replace("\n", " ")
 
 
 def test_export_writes_nothing_unless_asked(tmp_path, monkeypatch):

@@ -72,7 +72,7 @@ def test_quarters_add_up_to_published_fiscal_years():
 def test_quarterly_periods_never_overlap():
     rows = chipledger.load("financials")
     quarters = rows[rows["fiscal_period"].str.contains("Q") & rows["preferred"]]
-    for (_, _), group in quarters.groupby(["company", "metric"]):
+    for _, group in quarters.groupby(["company", "metric", "definition"], dropna=False):
         ordered = group.sort_values("period_start")
         assert (ordered["period_start"].iloc[1:].to_numpy() > ordered["period_end"].iloc[:-1].to_numpy()).all()
 

@@ -30,13 +30,13 @@ def test_price_per_dense_pflop_hour():
 def test_price_per_hbm_bandwidth_and_capacity_hour():
     # 8 x 3.35 TB/s = 26.8 TB/s at $55.04: $2.05373 per TB/s-hour; 640 GB: $0.086 per GB-hour
     assert metrics.usd_per_hbm_tb_per_s_hour(55.04, 8 * 3.35e12) == pytest.approx(2.0537313)
-    assert metrics.usd_per_hbm_gb_hour(55.04, 640e9) == pytest.approx(0.086)
+    assert metrics.usd_per_hbm_gib_hour(55.04, 640 * 2**30) == pytest.approx(0.086)
 
 
 def test_missing_capacity_gives_nan_never_inf():
     assert math.isnan(metrics.usd_per_pflop_hour(10.0, float("nan")))
     assert math.isnan(metrics.usd_per_pflop_hour(10.0, 0.0))
-    series = metrics.usd_per_hbm_gb_hour(pd.Series([10.0, 10.0, 10.0]), pd.Series([1e9, 0.0, float("nan")]))
+    series = metrics.usd_per_hbm_gib_hour(pd.Series([10.0, 10.0, 10.0]), pd.Series([2**30, 0.0, float("nan")]))
     assert series.iloc[0] == 10.0 and series.iloc[1:].isna().all()
 
 

@@ -255,9 +255,10 @@ def test_the_5x_sweep_at_one_power_by_hand():
 def test_the_5x_verdict_stays_a_ceiling_whatever_the_power(ledger):
     assert power.power_claim_verdicts().at["aws-trn3-5x-tokens-per-megawatt", "verdict"] == NOT_VERIFIABLE
     # if Trainium2 drew 4,000 W, equal efficiency would already give more than 5x: still not verified
-    line = ledger.find_line("assumptions", assumption_id="trainium2_chip_power_w")
-    for column in ("low", "central", "high"):
-        ledger.set_cell("assumptions", line, column, "4000")
+    for source in ("epoch-ai-chip-counts-trainium", "semianalysis-trainium2"):
+        line = ledger.find_line("chip_specs", chip_id="trainium2", metric="tdp", source_id=source)
+        for column in ("value", "low", "high"):
+            ledger.set_cell("chip_specs", line, column, "4000")
     after = power.power_claim_verdicts().loc["aws-trn3-5x-tokens-per-megawatt"]
     assert after["verdict"] == NOT_VERIFIABLE and after["grade"] == "peak-spec ceiling"
     assert not math.isnan(float(after["public_figure"].split("x")[0]))

@@ -14,7 +14,7 @@ READABLE = {
     "bf16_dense_flops": ("BF16 dense (TFLOPS)", "TFLOPS"),
     "fp8_dense_flops": ("FP8 dense (TFLOPS)", "TFLOPS"),
     "fp4_dense_flops": ("FP4 dense (TFLOPS)", "TFLOPS"),
-    "hbm_bytes": ("HBM (GB)", "GB"),
+    "hbm_bytes": ("HBM (GiB)", "GiB"),
     "hbm_bandwidth_bytes_per_s": ("HBM bandwidth (TB/s)", "TB/s"),
     "scaleup_bandwidth_bytes_per_s": ("Scale-up (GB/s)", "GB/s"),
     "tdp_w": ("TDP (W)", "W"),
@@ -22,10 +22,11 @@ READABLE = {
 
 
 def readable_specs(specs: pd.DataFrame) -> pd.DataFrame:
-    """specs() in the units people quote (TFLOPS, GB, TB/s, GB/s, W), named for readers.
+    """specs() in the units people quote (TFLOPS, GiB, TB/s, GB/s, W), named for readers.
 
     FP8 is the chip's 8-bit float figure (FP8 or MXFP8), FP4 its 4-bit one (FP4, NVFP4 or MXFP4);
-    HBM is in decimal GB (1 GB = 10^9 bytes); scale-up bandwidth is both directions added.
+    HBM capacity in GiB for every vendor (a vendor's "80 GB" of HBM is 80 GiB: chipledger.units);
+    bandwidths decimal; scale-up bandwidth is both directions added.
     """
     out = specs[["name", "vendor"]].rename(columns={"name": "Chip", "vendor": "Vendor"})
     for column, (heading, unit) in READABLE.items():
@@ -70,24 +71,56 @@ def sparse_dense_trap(specs: pd.DataFrame, aws_chip: str, nvidia_chip: str,
     ).set_index("comparison").round(1)
 
 
-def gib_gb_trap() -> pd.DataFrame:
-    """HBM capacities stated in GiB, and what reading them as GB would get wrong.
+def memory_readings() -> pd.DataFrame:
+    """Every chip's preferred HBM capacity and bandwidth read two ways: literally (each label as
+    printed: a vendor's "80 GB" as 80 x 10^9 bytes, Neuron's "820 GiB/sec" as 820 x 2^30 bytes/s) and on
+    the one basis (chipledger.units.COMPARISON_UNIT: capacity binary, bandwidth decimal).
 
-    One row per preferred hbm_capacity figure stated in GiB: the stated number, its true size in GB,
-    and the error (percent) of reading 'GiB' as 'GB'.
+    Columns: chip, measure (with its unit: GiB for capacity, GB/s for bandwidth), stated, read
+    literally, on the one basis, and how far (%) the literal reading is off the basis.
     """
     figures = data.chip_figures()
-    gib = figures[(figures["metric"] == "hbm_capacity") & (figures["unit"] == "GiB")]
-    gb = units.UNITS["GB"][1]
     names = data.load("chips").set_index("chip_id")["name"]
-    return pd.DataFrame({
-        "chip_id": gib["chip_id"],
-        "chip": gib["chip_id"].map(names),
-        "stated (GiB)": gib["value"],
-        "read naively as GB": gib["value"],
-        "true size (GB)": (gib["si_value"] / gb).round(1),
-        "understated by (%)": ((gib["si_value"] / gb / gib["value"] - 1) * 100).round(1),
-    }).set_index("chip_id")
+    rows = figures[figures["metric"].isin(["hbm_capacity", "hbm_bandwidth"])]
+    shown = {"hbm_capacity": ("HBM capacity (GiB)", "GiB"), "hbm_bandwidth": ("HBM bandwidth (GB/s)", "GB/s")}
+    out = []
+    for row in rows.itertuples():
+        label, unit = shown[row.metric]
+        factor = units.UNITS[unit][1]
+        out.append({"chip_id": row.chip_id, "chip": names[row.chip_id], "measure": label,
+                    "stated": f"{row.value:g} {row.unit}" + (f" per {row.chips_in_figure} chips" if row.chips_in_figure > 1 else ""),
+                    "read literally": round(row.as_stated_si / factor, 1),
+                    "on the one basis": round(row.si_value / factor, 1),
+                    "literal reading off by (%)": round((row.as_stated_si / row.si_value - 1) * 100, 1)})
+    return pd.DataFrame(out).set_index("chip_id")
+
+
+# (chip, rival, metric) pairs whose ratio the GiB/GB trap moves
+BASIS_PAIRS = [("trainium2", "h100-sxm", "hbm_capacity"), ("trainium3", "b200", "hbm_capacity"),
+               ("trainium1", "a100-sxm-80gb", "hbm_bandwidth")]
+
+
+def basis_ratios() -> pd.DataFrame:
+    """What reading each vendor's label literally does to the ratios people quote: Trainium2 / H100 and
+    Trainium3 / B200 HBM capacity, Trainium1 / A100 80GB HBM bandwidth, literally and on one basis, and
+    against NVIDIA's usable capacity measured by nvidia-smi (basis=measured rows) where there is one."""
+    figures = data.chip_figures()
+    every = data.chip_figures(preferred_only=False)
+    measured = every[every["basis"] == "measured"].groupby(["chip_id", "metric"])["si_value"].max()
+    names = data.load("chips").set_index("chip_id")["name"]
+    rows = []
+    for chip, rival, metric in BASIS_PAIRS:
+        a = figures[(figures["chip_id"] == chip) & (figures["metric"] == metric)].iloc[0]
+        b = figures[(figures["chip_id"] == rival) & (figures["metric"] == metric)].iloc[0]
+        rival_measured = measured.get((rival, metric), float("nan"))
+        rows.append({"comparison": f"{names[chip]} / {names[rival]}",
+                     "measure": metric.replace("hbm_", "HBM ").replace("_", " "),
+                     "stated": f"{a['value']:g} {a['unit']} / {b['value']:g} {b['unit']}",
+                     "each label read literally": round(a["as_stated_si"] / b["as_stated_si"], 2),
+                     "one basis": round(a["si_value"] / b["si_value"], 2),
+                     "against the rival's usable capacity (nvidia-smi)": round(a["si_value"] / rival_measured, 2)
+                     if pd.notna(rival_measured) else float("nan")})
+    return pd.DataFrame(rows).set_index("comparison")
 
 
 def disagreements(relative_tolerance: float = 0.005) -> pd.DataFrame:
@@ -98,12 +131,13 @@ def disagreements(relative_tolerance: float = 0.005) -> pd.DataFrame:
     preferred, source_id, spread_percent (max/min - 1 of the group).
     """
     figures = data.chip_figures(preferred_only=False)
+    figures = figures[figures["basis"] != "measured"]
     key = ["chip_id", "metric", "precision", "sparsity"]
     grouped = figures.groupby(key, sort=False)["si_value"]
     spread = grouped.transform("max") / grouped.transform("min") - 1
     rows = figures[spread > relative_tolerance].assign(spread_percent=(spread * 100).round(1))
-    columns = key + ["value", "unit", "chips_in_figure", "si_value", "preferred", "source_id",
-                     "spread_percent"]
+    columns = key + ["value", "unit", "chips_in_figure", "basis", "si_value", "preferred", "preferred_because",
+                     "source_id", "spread_percent"]
     return rows[columns].rename(columns={"si_value": "per_chip_si"}).reset_index(drop=True)
 
 

@@ -1,5 +1,5 @@
 """Cloud costs for notebooks/04_cloud_costs.ipynb: what each priced instance costs per chip, per dense
-PFLOP, per TB/s of HBM bandwidth and per GB of HBM, the June 2025 price cut, break-even discounts and
+PFLOP, per TB/s of HBM bandwidth and per GiB of HBM, the June 2025 price cut, break-even discounts and
 the price-performance claims.
 
 Prices are US dollars per hour for the whole system (prices.csv); capacity comes from
@@ -19,7 +19,7 @@ PRICE_METRICS = {
     "usd_per_bf16_dense_pflop_hour": ("bf16_dense_flops", metrics.usd_per_pflop_hour),
     "usd_per_fp8_dense_pflop_hour": ("fp8_dense_flops", metrics.usd_per_pflop_hour),
     "usd_per_hbm_tb_per_s_hour": ("hbm_bandwidth_bytes_per_s", metrics.usd_per_hbm_tb_per_s_hour),
-    "usd_per_hbm_gb_hour": ("hbm_bytes", metrics.usd_per_hbm_gb_hour),
+    "usd_per_hbm_gib_hour": ("hbm_bytes", metrics.usd_per_hbm_gib_hour),
 }
 
 

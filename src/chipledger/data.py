@@ -13,6 +13,7 @@ import csv
 import json
 import math
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,7 +29,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import frictionless  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from . import fiscal, units
+from . import fiscal, preference, units
 
 ENV_VAR = "CHIPLEDGER_DATA"
 PACKAGE_FILE = "datapackage.json"
@@ -409,229 +410,39 @@ def _claimed_numbers(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list
     return problems
 
 
-_RULES = {
-    "extra-label": "stray column not declared in datapackage.json",
-    "missing-label": "a declared column is missing from the header",
-    "incorrect-label": "header does not match the declared column at this position",
-    "duplicate-label": "column named twice in the header",
-    "blank-label": "blank column name in the header",
-}
+# read_via: a URL, owner/repository:path (optionally @commit), or index:<id> of the search tools' copy
+_READ_VIA = re.compile(r"https?://\S+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:[^\s@][^\s]*?(@[0-9a-f]{7,40})?|index:[0-9]+")
 
 
-def _cell_rule(resource: frictionless.Resource, error: frictionless.Error) -> str:
-    field = resource.schema.get_field(error.field_name) if error.field_name else None
-    if error.type == "type-error" and field is not None:
-        fmt = {"date": " (YYYY-MM-DD)", "boolean": " (true or false)"}.get(field.type, "")
-        if field.format == "uri":
-            return "is not a valid URL (http:// or https://)"
-        return f"is not a valid {field.type}{fmt}"
-    if field is not None and field.type in ("number", "integer") and _not_finite(error.cell):
-        return "is not a finite number"
-    if error.type == "constraint-error" and field is not None:
-        constraints = field.constraints
-        if "required" in error.note:
-            return "is empty but required"
-        if "enum" in error.note:
-            return f"is not in the vocabulary: {', '.join(map(str, constraints['enum']))}"
-        if "pattern" in error.note:
-            if field.name == "url":
-                return "is not a valid URL (http:// or https://)"
-            return f"does not match the pattern {constraints['pattern']}"
-        return f"breaks the constraint {error.note}"
-    if error.type == "extra-cell":
-        return "is in a stray column beyond the header"
-    if error.type == "missing-cell":
-        return "is missing: the row has fewer cells than the header"
-    return f"({error.type}: {error.note})"
-
-
-def _not_finite(text: object) -> bool:
-    try:
-        return not math.isfinite(float(str(text)))
-    except ValueError:
-        return False
-
-
-def _rule_problems(folder: Path, descriptor: dict) -> list[str]:
-    """The rules a Table Schema cannot say; see _RULES."""
-    problems = []
-    for resource in descriptor["resources"]:
-        path = folder / resource["path"]
-        fields = resource["schema"]["fields"]
-        rows = _rows(path)
-        numbers = [f["name"] for f in fields if f["type"] in ("number", "integer")]
-        for line, row in rows:
-            for column in numbers:
-                if row[column] and _not_finite(row[column]):
-                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
-                                    "is not a finite number")
-        for rule in _RULES.get(resource["name"], ()):
-            problems.extend(rule(path, rows))
-    return problems
-
-
-def _metric_rows(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """peak_flops and peak_ops name precision and sparsity (others name neither); units fit the metric."""
+def _provenance(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """How a source was read: an original has no read_via, a copy says where it was read, in one of the
+    three forms; `supersedes` names other sources."""
+    ids = {row["source_id"] for _, row in rows}
     problems = []
     for line, row in rows:
-        metric, unit = row["metric"], row["unit"]
-        if metric in _COMPUTE_METRICS:
-            for column in ("precision", "sparsity"):
-                if not row[column]:
-                    problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, "
-                                    f"but a {metric} row must name its precision and sparsity")
-        else:
-            for column in ("precision", "sparsity"):
-                if row[column]:
-                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
-                                    f"given for metric {metric!r}; only peak_flops and peak_ops rows have one")
-        wanted = units.METRICS[metric]
-        if units.dimension(unit) != wanted:
-            problems.append(f"{path}, line {line}, column 'unit': value {unit!r} measures "
-                            f"{units.dimension(unit)}, but metric {metric!r} needs a unit of {wanted}")
+        read_via, copy = row["read_via"], row["copy_kind"]
+        if read_via and not _READ_VIA.fullmatch(read_via):
+            problems.append(f"{path}, line {line}, column 'read_via': value {read_via!r} is neither empty nor a URL, "
+                            "owner/repository:path or index:<id>")
+        elif copy == "original" and read_via:
+            problems.append(f"{path}, line {line}, column 'read_via': value {read_via!r} given, but copy_kind is "
+                            "'original' (the original itself was read: read_via stays empty)")
+        elif copy and copy != "original" and not read_via:
+            problems.append(f"{path}, line {line}, column 'read_via': value '' is empty, but copy_kind is {copy!r}: "
+                            "say where the copy was read")
+        for other in filter(None, (part.strip() for part in row["supersedes"].split(";"))):
+            if other not in ids or other == row["source_id"]:
+                problems.append(f"{path}, line {line}, column 'supersedes': value {other!r} is not another "
+                                "source_id of sources.csv")
     return problems
-
-
-def _estimates(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """An estimate states its range low <= value <= high; other rows state none."""
-    problems = []
-    for line, row in rows:
-        has_range = bool(row["low"] or row["high"])
-        if row["basis"] == "estimate":
-            if not (row["low"] and row["high"]):
-                problems.append(f"{path}, line {line}, column 'low'/'high': value "
-                                f"({row['low']!r}, {row['high']!r}): an estimate needs both ends of its range")
-            elif not float(row["low"]) <= float(row["value"]) <= float(row["high"]):
-                problems.append(f"{path}, line {line}, column 'value': value {row['value']!r} "
-                                f"is outside its range {row['low']}..{row['high']}")
-        elif has_range:
-            problems.append(f"{path}, line {line}, column 'low'/'high': value "
-                            f"({row['low']!r}, {row['high']!r}): only basis=estimate rows have a range")
-    return problems
-
-
-def _one_preferred(*key: str):
-    """Exactly one row with preferred=true for each value of the key columns."""
-
-    def rule(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-        groups: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
-        for line, row in rows:
-            groups[tuple(row[column] for column in key)].append((line, row))
-        problems = []
-        for key_values, members in groups.items():
-            chosen = [line for line, row in members if row["preferred"] == "true"]
-            label = "/".join(k for k in key_values if k)
-            if len(chosen) != 1:
-                lines = [line for line, _ in members]
-                problems.append(
-                    f"{path}, line {lines[0]}, column 'preferred': value "
-                    f"{members[0][1]['preferred']!r}: {label} has {len(chosen)} preferred rows "
-                    f"(lines {', '.join(map(str, lines))}); exactly one must be true")
-        return problems
-
-    return rule
-
-
-_COMPUTE_METRICS = ("peak_flops", "peak_ops")
-
-def _fiscal_periods(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A period starts before it ends and covers exactly the company's fiscal quarter or year."""
-    problems = []
-    for line, row in rows:
-        start, end = row["period_start"], row["period_end"]
-        if end < start:
-            problems.append(f"{path}, line {line}, column 'period_end': value {end!r} is before "
-                            f"period_start {start!r}")
-            continue
-        first, last = fiscal.period_dates(row["company"], row["fiscal_period"])
-        if (start, end) != (first.isoformat(), last.isoformat()):
-            problems.append(f"{path}, line {line}, column 'period_start'/'period_end': value "
-                            f"({start!r}, {end!r}) is not {row['company']}'s {row['fiscal_period']} "
-                            f"({first} to {last})")
-    return problems
-
-
-def _deal_has_a_size(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A deal states at least one of dollars, gigawatts or chips."""
-    return [f"{path}, line {line}, column 'usd'/'gigawatts'/'chips': value ('', '', ''): a deal needs "
-            "dollars, gigawatts or chips" for line, row in rows
-            if not (row["usd"] or row["gigawatts"] or row["chips"])]
-
-
-def _scaleup_domain_fits(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """An UltraServer or rack is one scale-up domain; an instance holds whole domains or is a slice of one."""
-    problems = []
-    for line, row in rows:
-        chips, domain = int(row["chips"]), int(row["scaleup_chips"])
-        if row["kind"] in ("ultraserver", "rack"):
-            fits, rule = chips == domain, f"a {row['kind']} is one scale-up domain of all its chips"
-        else:
-            fits = chips % domain == 0 or domain % chips == 0
-            rule = "an instance holds whole scale-up domains or is a slice of one"
-        if not fits:
-            problems.append(f"{path}, line {line}, column 'scaleup_chips': value {row['scaleup_chips']!r} "
-                            f"disagrees with chips {row['chips']!r}: {rule}")
-    return problems
-
-
-def _positive_price(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A price is more than zero dollars an hour."""
-    return [f"{path}, line {line}, column 'usd_per_hour': value {row['usd_per_hour']!r} is not a price "
-            "(must be more than 0)" for line, row in rows if float(row["usd_per_hour"]) <= 0]
-
-
-def _ordered_range(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """An assumption's range is in order: low <= central <= high."""
-    problems = []
-    for line, row in rows:
-        low, central, high = (float(row[c]) for c in ("low", "central", "high"))
-        if low > central:
-            problems.append(f"{path}, line {line}, column 'low': value {row['low']!r} is above central "
-                            f"{row['central']!r} (need low <= central <= high)")
-        if central > high:
-            problems.append(f"{path}, line {line}, column 'high': value {row['high']!r} is below central "
-                            f"{row['central']!r} (need low <= central <= high)")
-    return problems
-
-
-def _claimed_numbers(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A claim that states a number states its unit, bound and precision; a range its high end; a claim
-    without a number none of them."""
-    problems = []
-    for line, row in rows:
-        has_value = bool(row["claimed_value"])
-        for column in ("claimed_unit", "claimed_bound", "claimed_precision"):
-            if has_value and not row[column]:
-                problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, but the claim "
-                                f"states a number ({row['claimed_value']}) and must say its {column[8:]}")
-        for column in ("claimed_high", "claimed_bound", "claimed_precision"):
-            if not has_value and row[column]:
-                problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} given, but the "
-                                "claim states no number (claimed_value is empty)")
-        is_range = row["claimed_bound"] == "range"
-        if has_value and is_range != bool(row["claimed_high"]):
-            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r}: a range "
-                            "claim (claimed_bound=range) needs its high end, and only a range has one")
-        elif is_range and float(row["claimed_high"]) < float(row["claimed_value"]):
-            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r} is below "
-                            f"claimed_value {row['claimed_value']!r}")
-    return problems
-
-
-def _evidence_for_statements(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """Statements settle statement claims only (figures are checked against deals and financials)."""
-    kinds = {row["claim_id"]: row["kind"] for _, row in _rows(path.parent / "claims.csv")}
-    return [f"{path}, line {line}, column 'claim_id': value {row['claim_id']!r} is a claim of kind "
-            f"{kinds[row['claim_id']]!r}; evidence.csv holds statements for claims of kind 'statement'"
-            for line, row in rows if kinds.get(row["claim_id"], "statement") != "statement"]
 
 
 _RULES = {
+    "sources": (_provenance,),
     "claims": (_claimed_numbers,),
-    "chip_specs": (_metric_rows, _estimates, _one_preferred("chip_id", "metric", "precision", "sparsity")),
-    "system_specs": (_metric_rows, _estimates,
-                     _one_preferred("system_id", "metric", "precision", "sparsity")),
-    "financials": (_fiscal_periods, _one_preferred("company", "metric", "fiscal_period", "kind")),
+    "chip_specs": (_metric_rows, _estimates),
+    "system_specs": (_metric_rows, _estimates),
+    "financials": (_fiscal_periods, _one_preferred("company", "metric", "fiscal_period", "kind", "definition")),
     "deals": (_deal_has_a_size, _one_preferred("deal_id")),
     "systems": (_scaleup_domain_fits,),
     "prices": (_positive_price,),
@@ -659,50 +470,100 @@ SPEC_COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
 
 # NVIDIA states most Tensor Core peaks with 2:4 structured sparsity and often gives no dense figure
 # (H200; GB200 and GB300 at FP8, BF16 and TF32). Where it states both, dense is half of sparse: the
-# H100 whitepaper (989.4 and 1,978.9 BF16 TFLOPS) and the Blackwell datasheet (NVFP4 144 | 72 PFLOPS
-# per HGX B200); tests/test_specs.py checks those ratios in the ledger. The one known exception,
-# Blackwell Ultra at FP4 (20 | 15 PFLOPS), has its dense figure published, so no rule is needed
-# there. For these families a MISSING dense figure is derived as half the sparse one, basis "derived".
+# H100 whitepaper (989.4 and 1,978.9 BF16 TFLOPS), the Blackwell datasheet (NVFP4 144 | 72 PFLOPS per
+# HGX B200) and NVIDIA's own footnote on the HGX page and the Blackwell Ultra datasheet ("Specification
+# in Sparse. Dense is 1/2 sparse spec shown."); tests/test_specs.py checks those ratios in the ledger.
+# The one known exception, Blackwell Ultra at FP4 (20 | 15 PFLOPS), has its dense figure published.
+# For these families every sparse figure also yields a dense candidate, half of it, basis "derived",
+# which the preference rule weighs against any dense figure a source states.
 DENSE_IS_HALF_SPARSE_FAMILIES = ("Hopper", "Blackwell", "Blackwell Ultra")
+FIGURE_KEY = ["chip_id", "metric", "precision", "sparsity"]
 
 
 def chip_figures(preferred_only: bool = True) -> pd.DataFrame:
-    """chip_specs.csv with each figure per chip in SI units (columns si_value, si_low, si_high).
+    """chip_specs.csv with each figure per chip in SI units, and the dense candidates derived from
+    sparse ones (DENSE_IS_HALF_SPARSE_FAMILIES), each marked by the one preference rule
+    (chipledger.preference): columns preferred and preferred_because.
 
-    si_value = value x unit factor / chips_in_figure: FLOP/s, OP/s, bytes, bytes/s or W for ONE chip.
-    With preferred_only, adds the dense figures derived from sparse ones (DENSE_IS_HALF_SPARSE_FAMILIES).
+    si_value (and si_low, si_high) = value x factor of its unit READ ON THE COMPARISON BASIS
+    (units.comparison_factor) / chips_in_figure: FLOP/s, OP/s, bytes, bytes/s or W for ONE chip;
+    as_stated_si reads the unit literally (a vendor's "80 GB" as 80 x 10^9 bytes).
+    preferred_only: only the chosen figure of each chip, metric, precision and sparsity.
     """
-    frame = load("chip_specs")
-    if preferred_only:
-        frame = frame[frame["preferred"]]
-    factor = frame["unit"].map(lambda u: units.UNITS[str(u)][1]) / frame["chips_in_figure"].astype(float)
-    frame = frame.assign(
+    frame = _once("chip_figures", _all_chip_figures)
+    frame = frame[frame["preferred"]] if preferred_only else frame
+    return frame.reset_index(drop=True)
+
+
+def _all_chip_figures() -> pd.DataFrame:
+    frame = _figures_in_si(load("chip_specs"), _stated_values("chip_specs"), per="chips_in_figure")
+    frame = pd.concat([frame, _dense_from_sparse(frame)], ignore_index=True)
+    return preference.choose(frame, FIGURE_KEY, load("sources").set_index("source_id"),
+                             load("chips").set_index("chip_id")["source_id"])
+
+
+_views: dict[tuple, pd.DataFrame] = {}
+
+
+def _once(name: str, build) -> pd.DataFrame:
+    """A derived view of the ledger, built once while no file of the ledger changes (a copy each call)."""
+    folder = data_dir().resolve()
+    _checked_package(folder)
+    key = (name, folder, _cache[folder][0])
+    if key not in _views:
+        _views[key] = build()
+    return _views[key].copy()
+
+
+def system_figures(preferred_only: bool = True) -> pd.DataFrame:
+    """system_specs.csv with each total of a whole system in SI units on the comparison basis
+    (si_value, as_stated_si), marked by the one preference rule like chip_figures()."""
+    frame = _once("system_figures", _all_system_figures)
+    frame = frame[frame["preferred"]] if preferred_only else frame
+    return frame.drop(columns="chips_in_figure").reset_index(drop=True)
+
+
+def _all_system_figures() -> pd.DataFrame:
+    frame = load("system_specs").assign(chips_in_figure=1)
+    frame = _figures_in_si(frame, _stated_values("system_specs"), per="chips_in_figure")
+    return preference.choose(frame, ["system_id", "metric", "precision", "sparsity"],
+                             load("sources").set_index("source_id"), load("systems").set_index("system_id")["source_id"])
+
+
+def _stated_values(name: str) -> pd.Series:
+    """The `value` column of a table as written in the file (for the precision it is stated to)."""
+    resources = {r["name"]: r for r in _checked_package(data_dir())["resources"]}
+    path = data_dir() / resources[name]["path"]
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")["value"]
+
+
+def _figures_in_si(frame: pd.DataFrame, stated: pd.Series, per: str) -> pd.DataFrame:
+    basis_factor = [units.comparison_factor(m, u) for m, u in zip(frame["metric"], frame["unit"])]
+    literal_factor = frame["unit"].map(lambda u: units.UNITS[str(u)][1])
+    count = frame[per].astype(float)
+    factor = pd.Series(basis_factor, index=frame.index) / count
+    return frame.assign(
         precision=frame["precision"].fillna(""),
         sparsity=frame["sparsity"].fillna(""),
         si_value=frame["value"] * factor,
         si_low=frame["low"] * factor,
         si_high=frame["high"] * factor,
+        as_stated_si=frame["value"] * literal_factor / count,
         si_unit=frame["metric"].map(lambda m: units.SI_UNIT[units.METRICS[m]]),
+        per_unit_si=frame["value"] * factor,
+        unit_precision=[preference.stated_precision(t) for t in stated] * factor,
     )
-    if preferred_only:
-        frame = pd.concat([frame, _dense_from_sparse(frame)], ignore_index=True)
-    return frame.reset_index(drop=True)
 
 
 def _dense_from_sparse(figures: pd.DataFrame) -> pd.DataFrame:
     families = load("chips").set_index("chip_id")["family"]
     halved = figures["chip_id"].map(families).isin(DENSE_IS_HALF_SPARSE_FAMILIES)
-    compute = figures["metric"].isin(_COMPUTE_METRICS)
-    key = ["chip_id", "metric", "precision"]
-    dense = figures[compute & (figures["sparsity"] == "dense")].set_index(key).index
-    sparse = figures[compute & halved & (figures["sparsity"] == "sparse")]
-    missing = sparse[~sparse.set_index(key).index.isin(dense)]
-    return missing.assign(
-        sparsity="dense", value=missing["value"] / 2, si_value=missing["si_value"] / 2,
-        low=missing["low"] / 2, high=missing["high"] / 2, si_low=missing["si_low"] / 2,
-        si_high=missing["si_high"] / 2, basis="derived",
-        notes="Dense = half the sparse figure of this row's source (NVIDIA 2:4 structured sparsity).",
-    )
+    sparse = figures[figures["metric"].isin(_COMPUTE_METRICS) & halved & (figures["sparsity"] == "sparse")
+                     & (figures["basis"] != "measured")]
+    halves = {c: sparse[c] / 2 for c in ("value", "low", "high", "si_value", "si_low", "si_high", "as_stated_si",
+                                         "per_unit_si")}  # as exact as the sparse figure: precision kept
+    return sparse.assign(sparsity="dense", basis="derived", **halves,
+                         notes="Dense = half the sparse figure of this row's source (NVIDIA 2:4 structured sparsity).")
 
 
 def specs() -> pd.DataFrame:
@@ -727,10 +588,39 @@ def specs() -> pd.DataFrame:
     return out
 
 
+def spec_provenance() -> pd.DataFrame:
+    """For each chip and column of specs(): how the preferred figure was read, the copy_kind of its
+    source (original, mirror, transcription, compilation, summary; '' where there is no figure)."""
+    chips = load("chips")["chip_id"]
+    figures = chip_figures()
+    copies = load("sources").set_index("source_id")["copy_kind"]
+    out = pd.DataFrame("", index=pd.Index(chips, name="chip_id"), columns=list(SPEC_COLUMNS))
+    for column, (metric, precisions, sparsity) in SPEC_COLUMNS.items():
+        for precision in reversed(precisions):  # the first precision listed wins, as in specs()
+            rows = figures[(figures["metric"] == metric) & (figures["precision"] == precision)
+                           & (figures["sparsity"] == sparsity)].set_index("chip_id")
+            out.loc[rows.index, column] = rows["source_id"].map(copies).astype(str)
+    return out
+
+
+WEAK_COPIES = ("compilation", "summary")
+"""Copy kinds a chart marks with a dagger: the figure rests only on a third party's table or a summary."""
+
+
+def preferred_by_copy_kind() -> pd.Series:
+    """How many preferred figures of chip_specs (and derived dense figures) rest on each kind of copy."""
+    figures = chip_figures()
+    copies = load("sources").set_index("source_id")["copy_kind"]
+    counts = figures["source_id"].map(copies).value_counts()
+    order = ["original", "mirror", "transcription", "compilation", "summary"]
+    return counts.reindex(order, fill_value=0).rename("preferred figures")
+
+
 def sources_for(frame: pd.DataFrame) -> pd.DataFrame:
     """The sources behind a frame's rows: every source id in its *source_id columns, first seen first.
 
-    Returns the matching rows of sources.csv (source_id, title, publisher, url, published, accessed, kind).
+    Returns the matching rows of sources.csv: source_id, title, publisher, url, published, accessed, kind
+    (who published the original), read_via (where we read it; empty: the original) and copy_kind.
     """
     columns = [c for c in frame.columns if c == "source_id" or c.endswith("_source_id")]
     if not columns and frame.index.name == "source_id":
@@ -742,5 +632,5 @@ def sources_for(frame: pd.DataFrame) -> pd.DataFrame:
     missing = [s for s in wanted if s not in sources.index]
     if missing:
         raise DataError(f"{data_dir() / 'sources.csv'}: no row for source_id {', '.join(map(repr, missing))}")
-    cols = ["title", "publisher", "url", "published", "accessed", "kind"]
+    cols = ["title", "publisher", "url", "published", "accessed", "kind", "read_via", "copy_kind"]
     return sources.loc[wanted, cols].reset_index()

@@ -26,21 +26,32 @@ def _preferred_financials() -> pd.DataFrame:
     return frame
 
 
-def quarterly(company: str, metric: str) -> pd.DataFrame:
-    """One company's reported quarterly figures (preferred rows), oldest first.
+def quarterly(company: str, metric: str, definition: str = "") -> pd.DataFrame:
+    """One company's reported quarterly figures (preferred rows) on one segment definition ('' = as
+    reported; see financials.csv `definition`), oldest first.
 
-    Columns: fiscal_period, period_start, period_end, usd (US dollars), source_id.
+    Columns: fiscal_period, period_start, period_end, usd (US dollars), basis, definition, source_id.
     """
     frame = _preferred_financials()
     rows = frame[(frame["company"] == company) & (frame["metric"] == metric) & frame["is_quarter"]
-                 & (frame["kind"] == "actual")]
-    columns = ["fiscal_period", "period_start", "period_end", "usd", "basis", "source_id"]
+                 & (frame["kind"] == "actual") & (frame["definition"].fillna("") == definition)]
+    columns = ["fiscal_period", "period_start", "period_end", "usd", "basis", "definition", "source_id"]
     return rows.sort_values("period_end")[columns].reset_index(drop=True)
 
 
+def definitions(company: str, metric: str) -> list[str]:
+    """The segment definitions one metric is stated on, oldest restatement first ('' = as reported)."""
+    frame = _preferred_financials()
+    rows = frame[(frame["company"] == company) & (frame["metric"] == metric)]
+    return sorted(set(rows["definition"].fillna("")))
+
+
 def quarterly_table(company: str, metrics: list[str]) -> pd.DataFrame:
-    """Quarters as rows, metrics as columns, in billions of US dollars (NaN where not reported)."""
-    pieces = [quarterly(company, m).set_index("fiscal_period")["usd"].rename(m) for m in metrics]
+    """Quarters as rows, metrics as columns, in billions of US dollars (NaN where not reported). A metric
+    stated on several segment definitions gets one column per definition, never one joined series:
+    'data_center_acie_revenue (as recast with Q1 FY2027)'."""
+    pieces = [quarterly(company, m, d).set_index("fiscal_period")["usd"].rename(f"{m} ({d})" if d else m)
+              for m in metrics for d in definitions(company, m)]
     table = pd.concat(pieces, axis=1) / 1e9
     order = sorted(table.index, key=lambda p: fiscal.period_dates(company, p)[1])
     return table.loc[order].round(3)

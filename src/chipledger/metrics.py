@@ -74,9 +74,9 @@ def usd_per_hbm_tb_per_s_hour(usd_per_hour, hbm_bandwidth_bytes_per_s):
     return _per(usd_per_hour, hbm_bandwidth_bytes_per_s, 1e12)
 
 
-def usd_per_hbm_gb_hour(usd_per_hour, hbm_bytes):
-    """US dollars per hour of one GB (10^9 bytes) of HBM (capacity in bytes)."""
-    return _per(usd_per_hour, hbm_bytes, 1e9)
+def usd_per_hbm_gib_hour(usd_per_hour, hbm_bytes):
+    """US dollars per hour of one GiB (2^30 bytes, the basis HBM capacity is compared on) of HBM."""
+    return _per(usd_per_hour, hbm_bytes, 2.0**30)
 
 
 def _per(usd_per_hour, amount, unit: float):

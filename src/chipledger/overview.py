@@ -110,7 +110,7 @@ def bottom_line() -> list[str]:
         f"Unknown: what Trn3 costs. No Trn3 UltraServer has a public price. Settled by one: below "
         f"{money(gb200['trn3_usd_per_hour_for_half_cost'].iloc[0], 'h')} a Trn3 Gen2 UltraServer would cost half as much "
         "as a P6e-GB200 UltraServer per dense FP8 PFLOP, at equal efficiency.",
-        f"Unknown: what Trainium draws. AWS publishes no chip power (analysts: {estimate['low']:,.0f}-"
+        f"Unknown: what Trainium draws. AWS publishes no chip power (estimates: {estimate['low']:,.0f}-"
         f"{estimate['high']:,.0f} W for Trainium3). Settled by an official figure: below "
         f"{match['trainium3_w_to_match'].min():,.0f} W Trainium3 would beat the B200's dense 8-bit compute per watt.",
     ]

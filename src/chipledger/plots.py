@@ -67,10 +67,10 @@ def _lighten(hex_color: str, amount: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in mix)
 
 
-def new_figure(width_in: float = FIGURE_WIDTH_IN, height_in: float = 4.5, ncols: int = 1):
+def new_figure(width_in: float = FIGURE_WIDTH_IN, height_in: float = 4.5, ncols: int = 1, nrows: int = 1):
     """A Figure and its axes, outside pyplot's state machine."""
     fig = Figure(figsize=(width_in, height_in), layout="constrained")
-    axes = fig.subplots(1, ncols)
+    axes = fig.subplots(nrows, ncols)
     return fig, axes
 
 
@@ -104,14 +104,21 @@ def export(fig: Figure, name: str) -> Figure:
 
 # --- standard charts -----------------------------------------------------------------------------
 
-def _hbars(ax, labels: list[str], values: pd.Series, colors: list[str], number_format: str) -> None:
-    """Horizontal bars, top to bottom in the given order, each labelled with its value ('n/a' if NaN)."""
+DAGGER = "\u2020"
+DAGGER_NOTE = f"{DAGGER}: the figure rests only on a third party's compilation or a summary."
+
+
+def _hbars(ax, labels: list[str], values: pd.Series, colors: list[str], number_format: str,
+           weak: list[bool] | None = None) -> None:
+    """Horizontal bars, top to bottom in the given order, each labelled with its value ('not published'
+    if NaN); a value whose figure rests only on a compilation or a summary (weak) gets a dagger."""
     positions = range(len(labels))
     ax.barh(list(positions), values.fillna(0).to_numpy(), color=colors)
     ax.set_yticks(list(positions), labels)
     ax.invert_yaxis()
-    for y, value in zip(positions, values):
-        text = "not published" if pd.isna(value) else format(value, number_format)
+    weak = weak or [False] * len(labels)
+    for y, value, dagger in zip(positions, values, weak):
+        text = "not published" if pd.isna(value) else format(value, number_format) + (DAGGER if dagger else "")
         ax.annotate(text, (0 if pd.isna(value) else value, y), xytext=(3, 0),
                     textcoords="offset points", va="center", fontsize=7.5, color="#333333")
     ax.grid(axis="y", visible=False)
@@ -129,40 +136,57 @@ def _legend(fig: Figure) -> None:
     fig.legend(handles=handles, loc="outside upper right", ncols=len(handles), frameon=False)
 
 
-def compute_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
-    """Dense peak compute per chip at BF16, FP8 and FP4 (PFLOPS), one panel each."""
+def _weak(provenance: pd.DataFrame | None, chips: pd.Index, column: str) -> list[bool]:
+    """Which chips' figure in one specs() column rests only on a compilation or a summary."""
+    if provenance is None:
+        return [False] * len(chips)
+    from .data import WEAK_COPIES
+
+    return [str(provenance.at[c, column]) in WEAK_COPIES if c in provenance.index else False for c in chips]
+
+
+def _weak_note(provenance: pd.DataFrame | None, chips: pd.Index, columns: list[str]) -> str:
+    return DAGGER_NOTE + " " if any(any(_weak(provenance, chips, c)) for c in columns) else ""
+
+
+def compute_chart(specs: pd.DataFrame, sources: pd.DataFrame, provenance: pd.DataFrame | None = None) -> Figure:
+    """Dense peak compute per chip at BF16, FP8 and FP4 (PFLOPS), one panel each. provenance:
+    data.spec_provenance(), to mark figures resting only on a compilation or a summary."""
     panels = [("bf16_dense_flops", "BF16, dense"), ("fp8_dense_flops", "FP8 / MXFP8, dense"),
               ("fp4_dense_flops", "FP4 / NVFP4 / MXFP4, dense")]
     fig, axes = new_figure(height_in=5.2, ncols=3)
     for ax, (column, title) in zip(axes, panels):
-        _hbars(ax, list(specs["name"]), specs[column] / 1e15, _vendor_colors(specs), ".2f")
+        _hbars(ax, list(specs["name"]), specs[column] / 1e15, _vendor_colors(specs), ".2f",
+               _weak(provenance, specs.index, column))
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("PFLOPS per chip (dense)")
     for ax in axes[1:]:
         ax.set_yticklabels([])
     fig.suptitle("Peak dense compute per chip, by precision", x=0.0, ha="left", fontweight="bold")
     _legend(fig)
-    return add_source_note(fig, sources, "Vendor peak figures without sparsity; 'not published' = "
-                                         "the vendor states no figure at that precision.")
+    note = _weak_note(provenance, specs.index, [c for c, _ in panels])
+    return add_source_note(fig, sources, note + "Vendor peak figures without sparsity; 'not published' = "
+                                                "the vendor states no figure at that precision.")
 
 
 def memory_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
-    """HBM capacity (GB) against HBM bandwidth (TB/s), one point per chip."""
+    """HBM capacity (GiB) against HBM bandwidth (TB/s), one point per chip."""
     fig, ax = new_figure(height_in=5.0)
-    gigabytes, terabytes_per_s = specs["hbm_bytes"] / 1e9, specs["hbm_bandwidth_bytes_per_s"] / 1e12
+    gigabytes, terabytes_per_s = specs["hbm_bytes"] / 2**30, specs["hbm_bandwidth_bytes_per_s"] / 1e12
     ax.scatter(gigabytes, terabytes_per_s, s=60, c=_vendor_colors(specs), zorder=3)
     for chip_id, x, y in zip(specs.index, gigabytes, terabytes_per_s):
         if pd.notna(x) and pd.notna(y):  # NVIDIA labels left of the point, AWS right: fewer overlaps
             left = specs.at[chip_id, "vendor"] == "NVIDIA"
             ax.annotate(specs.at[chip_id, "name"], (x, y), xytext=(-6 if left else 6, 4),
                         textcoords="offset points", ha="right" if left else "left", fontsize=7.5)
-    ax.set_xlabel("HBM capacity per chip (GB, 10^9 bytes)")
+    ax.set_xlabel("HBM capacity per chip (GiB, 2^30 bytes; a vendor's HBM 'GB' is a GiB)")
     ax.set_ylabel("HBM bandwidth per chip (TB/s)")
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.set_title("Memory per chip: capacity and bandwidth")
     _legend(fig)
-    return add_source_note(fig, sources, "GiB figures converted to GB (1 GiB = 1.074 GB).")
+    return add_source_note(fig, sources, "One basis for every vendor: HBM capacity binary (NVIDIA's '80 GB' = 80 GiB, "
+                                         "as nvidia-smi shows), bandwidth decimal.")
 
 
 def ridge_chart(specs: pd.DataFrame, ridge: pd.Series, sources: pd.DataFrame) -> Figure:
@@ -193,26 +217,33 @@ def gains_chart(gains: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     return add_source_note(fig, sources, "Dense peak figures; HBM capacity and bandwidth per chip.")
 
 
-def traps_chart(sparse_trap: pd.DataFrame, gib_trap: pd.DataFrame, sources: pd.DataFrame) -> Figure:
-    """Two traps: NVIDIA sparse vs AWS dense (left); GiB read as GB (right)."""
-    fig, (left, right) = new_figure(height_in=4.0, ncols=2)
+def traps_chart(sparse_trap: pd.DataFrame, basis: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """Two traps: NVIDIA sparse vs AWS dense (top); each vendor's memory label read literally vs one
+    basis for both (bottom, chips.basis_ratios())."""
+    fig, (top, bottom) = new_figure(height_in=5.6, ncols=1, nrows=2)
     labels = [label.replace(": ", ":\n") for label in sparse_trap.index]
-    _hbars(left, labels, sparse_trap["NVIDIA / AWS"], [NEUTRAL, VENDOR_COLORS["NVIDIA"]], ".2f")
-    left.set_xlabel("NVIDIA / AWS peak BF16 ratio")
-    left.set_title(f"Sparse vs dense: {sparse_trap.columns[0].split(' (')[0]} against "
-                   f"{sparse_trap.columns[1].split(' (')[0]}", fontsize=10)
-    positions = np.arange(len(gib_trap))
-    right.barh(positions - 0.2, gib_trap["read naively as GB"], height=0.4, color=NEUTRAL,
-               label="GiB figure read as GB")
-    right.barh(positions + 0.2, gib_trap["true size (GB)"], height=0.4, color=VENDOR_COLORS["AWS"],
-               label="true size in GB")
-    right.set_yticks(positions, list(gib_trap["chip"]))
-    right.invert_yaxis()
-    right.set_xlabel("HBM capacity per chip (GB)")
-    right.set_title(f"GiB read as GB: {gib_trap['understated by (%)'].max():.1f}% too small", fontsize=10)
-    right.legend(fontsize=7.5, loc="upper right")
+    _hbars(top, labels, sparse_trap["NVIDIA / AWS"], [NEUTRAL, VENDOR_COLORS["NVIDIA"]], ".2f")
+    top.set_xlabel("NVIDIA / AWS peak BF16 ratio")
+    top.set_title(f"Sparse against dense: {sparse_trap.columns[0].split(' (')[0]} / "
+                  f"{sparse_trap.columns[1].split(' (')[0]}", fontsize=10)
+    positions = np.arange(len(basis))
+    literal, one = basis["each label read literally"], basis["one basis"]
+    bottom.barh(positions - 0.2, literal, height=0.4, color=NEUTRAL, label="each vendor's label read literally")
+    bottom.barh(positions + 0.2, one, height=0.4, color=VENDOR_COLORS["AWS"], label="one basis for both")
+    for y, (a, b) in enumerate(zip(literal, one)):
+        bottom.annotate(f"{a:.2f}x", (a, y - 0.2), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7.5)
+        bottom.annotate(f"{b:.2f}x", (b, y + 0.2), xytext=(3, 0), textcoords="offset points", va="center", fontsize=7.5)
+    bottom.set_yticks(positions, [f"{c}\n{m}" for c, m in zip(basis.index, basis["measure"])], fontsize=8)
+    bottom.invert_yaxis()
+    bottom.axvline(1.0, color="#333333", linewidth=0.8)
+    bottom.set_xlim(0, max(literal.max(), one.max()) * 1.3)
+    bottom.set_xlabel("AWS chip / NVIDIA chip")
+    bottom.set_title("GiB against GB: the same memory read on two bases", fontsize=10)
+    bottom.legend(fontsize=7.5, loc="lower right", frameon=True)
+    bottom.grid(axis="y", visible=False)
     fig.suptitle("Two traps in naive chip comparisons", x=0.0, ha="left", fontweight="bold")
-    return add_source_note(fig, sources)
+    return add_source_note(fig, sources, "One basis: HBM capacity binary (a vendor's HBM 'GB' is a GiB, as nvidia-smi "
+                                         "and neuron-ls byte counts show), HBM bandwidth decimal.")
 
 
 # --- market charts (notebook 01) ------------------------------------------------------------------
@@ -504,15 +535,18 @@ def perf_per_watt_chart(table: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     ax.barh(positions, table["tflops_per_w"], color=colors)
     errors = [table["tflops_per_w"] - table["tflops_per_w_low"], table["tflops_per_w_high"] - table["tflops_per_w"]]
     ax.errorbar(table["tflops_per_w"], positions, xerr=errors, fmt="none", ecolor="#333333", capsize=3)
-    labels = [f"{n} ({'estimated' if 'estimate' in b else 'TDP'} {w:,.0f} W)"
-              for n, b, w in zip(table["name"], table["power_basis"], table["power_w"])]
+    from .data import WEAK_COPIES
+
+    weak = [k in WEAK_COPIES for k in table.get("power_copy_kind", pd.Series([""] * len(table)))]
+    labels = [f"{n} ({'estimated' if 'estimate' in b else 'TDP'} {w:,.0f} W){DAGGER if d else ''}"
+              for n, b, w, d in zip(table["name"], table["power_basis"], table["power_w"], weak)]
     ax.set_yticks(positions, labels, fontsize=7.5)
     ax.invert_yaxis()
     ax.set_xlabel("Dense FP8 TFLOPS per watt of chip power")
     ax.set_title("Peak compute per watt (chip only; bars: power estimate's range)")
     _legend(fig)
-    return add_source_note(fig, sources, "AWS publishes no Trainium power: analysts' estimates. "
-                                         "Rubin: an analyst's estimate.")
+    return add_source_note(fig, sources, (DAGGER_NOTE + " " if any(weak) else "") + "AWS publishes no Trainium "
+                                         "power: estimates (see chip_specs.csv notes). Rubin: an analyst's estimate.")
 
 
 def megawatt_sweep_chart(sweep: pd.DataFrame, claimed: float, sources: pd.DataFrame) -> Figure:

@@ -1,8 +1,8 @@
 """Power and inference economics for notebooks/05_power_and_inference.ipynb, with uncertainty.
 
-Every uncertain input is a row of assumptions.csv (low, central, high) or a chip power: NVIDIA's
-official TDP from chip_specs.csv (no range), or for Trainium, whose power AWS does not publish, the
-analysts' estimates in assumptions.csv. The scenarios engine draws them jointly (seeded) and the
+Every uncertain input is a row of assumptions.csv (low, central, high) or a chip power from
+chip_specs.csv: NVIDIA's official TDP (no range), or for Trainium, whose power AWS does not publish, an
+estimate with its range. The scenarios engine draws them jointly (seeded) and the
 models of chipledger.inference turn the draws into chips, FLOP/s, tokens and dollars.
 """
 
@@ -15,7 +15,6 @@ from . import costs, data, inference, scenarios, verdicts
 from .fmt import money
 
 DRAWS = 10_000  # per result in the notebook: medians and 5-95% bounds stable to about 1%
-TRAINIUM_POWER = {"trainium2": "trainium2_chip_power_w", "trainium3": "trainium3_chip_power_w"}
 # the chip each gigawatt deal buys, where the ledger has it (deal_id -> chip_id)
 DEAL_CHIPS = {"openai-amazon-2026": "trainium3", "anthropic-aws-2026-compute": "trainium3",
               "openai-nvidia-10gw": "rubin"}
@@ -35,25 +34,21 @@ def assumptions() -> pd.DataFrame:
 
 
 def chip_power_w() -> pd.DataFrame:
-    """Power of each chip in watts (low, central, high), its basis and source: NVIDIA's official
-    TDP, or the Trainium estimate of assumptions.csv. Chips with neither are left out."""
-    specs = data.specs()
-    table = data.load("assumptions").set_index("assumption_id")
+    """Power of each chip in watts (low, central, high), its basis and source, from the preferred tdp
+    figure of chip_specs.csv: NVIDIA's official TDP (no range), or an estimate with its range where the
+    vendor publishes none (AWS publishes no Trainium power). Chips with neither are left out."""
     figures = data.chip_figures()
-    tdp_rows = figures[figures["metric"] == "tdp"].set_index("chip_id")
+    tdp = figures[figures["metric"] == "tdp"].set_index("chip_id")
+    copies = data.load("sources").set_index("source_id")["copy_kind"]
     rows = {}
-    for chip_id, row in specs.iterrows():
-        if chip_id in TRAINIUM_POWER:
-            a = table.loc[TRAINIUM_POWER[chip_id]]
-            rows[chip_id] = {"low": a["low"], "central": a["central"], "high": a["high"],
-                             "basis": "estimate (assumptions.csv)", "source_id": a["source_id"]}
-        elif row["vendor"] == "NVIDIA" and pd.notna(row["tdp_w"]):
-            low = row["tdp_w_low"] if pd.notna(row.get("tdp_w_low")) else row["tdp_w"]
-            high = row["tdp_w_high"] if pd.notna(row.get("tdp_w_high")) else row["tdp_w"]
-            basis = "official TDP" if tdp_rows.at[chip_id, "basis"] == "official" else "estimate (chip_specs.csv)"
-            rows[chip_id] = {"low": low, "central": row["tdp_w"], "high": high, "basis": basis,
-                             "source_id": tdp_rows.at[chip_id, "source_id"]}
-    return pd.DataFrame(rows).T.astype({"low": float, "central": float, "high": float})
+    for chip_id, row in tdp.iterrows():
+        estimate = row["basis"] == "estimate"
+        rows[chip_id] = {"low": row["si_low"] if estimate else row["si_value"], "central": row["si_value"],
+                         "high": row["si_high"] if estimate else row["si_value"],
+                         "basis": "estimate (chip_specs.csv)" if estimate else "official TDP",
+                         "source_id": row["source_id"], "copy_kind": copies[row["source_id"]]}
+    order = [c for c in data.load("chips")["chip_id"] if c in rows]
+    return pd.DataFrame(rows).T.loc[order].astype({"low": float, "central": float, "high": float})
 
 
 def _table(ids: list[str], table: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -70,6 +65,7 @@ def perf_per_watt() -> pd.DataFrame:
     table = pd.DataFrame({
         "name": specs.loc[power.index, "name"], "vendor": specs.loc[power.index, "vendor"],
         "fp8_dense_tflops": flops / 1e12, "power_w": power["central"], "power_basis": power["basis"],
+        "power_copy_kind": power["copy_kind"],
         "tflops_per_w": flops / 1e12 / power["central"],
         "tflops_per_w_low": flops / 1e12 / power["high"],
         "tflops_per_w_high": flops / 1e12 / power["low"],
@@ -207,10 +203,11 @@ MEGAWATT_SCENARIOS = {
 
 
 def trainium3_power_sweep_w(step_w: float = 100.0) -> np.ndarray:
-    """Trainium3 chip powers to sweep, in watts: the low to high end of the Trainium3 power
-    estimates (chip_power_w()), in steps of step_w."""
-    row = chip_power_w().loc["trainium3"]
-    return np.arange(row["low"], row["high"] + step_w / 2, step_w)
+    """Trainium3 chip powers to sweep, in watts, in steps of step_w: from Trainium2's estimated power
+    (Trainium3 no hungrier than its predecessor) to the high end of Trainium3's estimate."""
+    power = chip_power_w()
+    ends = [power.at["trainium2", "central"], power.at["trainium3", "low"], power.at["trainium3", "high"]]
+    return np.arange(min(ends), max(ends) + step_w / 2, step_w)
 
 
 def trn3_per_megawatt_sweep(claimed_ratio: float, powers_w: np.ndarray | None = None) -> pd.DataFrame:
@@ -291,7 +288,7 @@ def _price_per_power_finding(claim: pd.Series) -> verdicts.Finding:
     why = (f"'Price per power' needs a Trainium3 price and power; AWS publishes neither"
            + (" (a Trn3 price is now in the ledger: this check uses only power)" if trn3_priced else "")
            + f". At peak, Trainium3's dense 8-bit compute per watt equals Blackwell's ({', '.join(match['chip'])} at their "
-           f"official TDPs) only if it draws {lo:,.0f} to {hi:,.0f} W; analysts' estimates put it at "
+           f"official TDPs) only if it draws {lo:,.0f} to {hi:,.0f} W; the estimates of its power are "
            f"{power['low']:,.0f}-{power['high']:,.0f} W.")
     blocks = costs.latest("capacity_block")
     nvidia = blocks[blocks["chip_id"].map(data.specs()["vendor"]) == "NVIDIA"].dropna(subset=["usd_per_fp8_dense_pflop_hour"])
@@ -337,7 +334,7 @@ def what_this_means() -> str:
     claim = verdicts.claims_for("05_power_and_inference.ipynb").loc["aws-trn3-5x-tokens-per-megawatt"]
     sweep = trn3_per_megawatt_sweep(float(claim["claimed_value"]))
     verdict = "is no more efficient" if power["low"] >= match["trainium3_w_to_match"].max() else "may be as efficient"
-    return (f"What this means: on peak figures and analysts' power ({power['low']:,.0f}-{power['high']:,.0f} W), "
+    return (f"What this means: on peak figures and estimated power ({power['low']:,.0f}-{power['high']:,.0f} W), "
             f"Trainium3 {verdict} per watt than Blackwell, which it matches only at "
             f"{match['trainium3_w_to_match'].min():,.0f}-{match['trainium3_w_to_match'].max():,.0f} W; AWS's "
             f"{claim['claimed_value']:g}x per megawatt needs Trn3 to deliver at least "

@@ -395,7 +395,7 @@ def refresh_aws_prices(regions: list[str], source: str = AWS_PRICING, history: i
         new_sources.append({
             "source_id": source_id, "title": f"AWS Price List, AmazonEC2 offer file {region or ''} version {version}".replace("  ", " "),
             "publisher": "Amazon Web Services", "url": canonical, "published": published,
-            "accessed": today.isoformat(), "kind": "official",
+            "accessed": today.isoformat(), "kind": "official", "copy_kind": "original",
             "notes": "Written by `chipledger refresh aws-prices`" + ("" if url.startswith("http") else f"; read from the local file {url}") + "."})
         for row in rows:
             new_prices.append({
@@ -506,6 +506,7 @@ def refresh_sec(source: str = SEC_COMPANYFACTS, fetcher: Fetcher | None = None,
                     "publisher": "U.S. Securities and Exchange Commission (EDGAR)",
                     "url": f"https://www.sec.gov/Archives/edgar/data/{int(cik)}/{accn.replace('-', '')}/",
                     "published": row.pop("_filed"), "accessed": today.isoformat(), "kind": "filing",
+                    "read_via": f"{SEC_COMPANYFACTS}CIK{cik}.json", "copy_kind": "mirror",
                     "notes": f"Figures read from {SEC_COMPANYFACTS}CIK{cik}.json by `chipledger refresh sec`."}
     # A later filing restates a period under a new accession number: the refreshed row of a period is
     # replaced, whatever filing it came from (key without source_id).
@@ -664,8 +665,9 @@ def _merge(table: str, new_rows: list[dict], new_sources: list[dict], prefix: st
 
 def _choose_preferred(new, current):
     """A refreshed figure is preferred only where no row of another source (a hand-entered one) is
-    preferred for that company, metric, period and kind."""
-    others = current[(current["preferred"] == "true") & ~current["source_id"].str.startswith(SEC_SOURCE_PREFIX)]
+    preferred for that company, metric, period and kind (refreshed figures are as reported: definition '')."""
+    others = current[(current["preferred"] == "true") & ~current["source_id"].str.startswith(SEC_SOURCE_PREFIX)
+                     & (current["definition"] == "")]
     taken = set(zip(others["company"], others["metric"], others["fiscal_period"], others["kind"]))
     new = new.copy()
     new["preferred"] = ["false" if (c, m, p, k) in taken else "true"

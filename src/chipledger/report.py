@@ -67,7 +67,7 @@ def main() -> int:
     pages = build_html(sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), HTML)
     print(f"report: {HTML.relative_to(ROOT)}/ ({len(pages)} pages; open index.html)")
     if update_readme_claims(ROOT / "README.md"):
-        print("README.md: claims table updated")
+        print("README.md: claims table and copy kinds updated")
     README_IMAGES.mkdir(parents=True, exist_ok=True)
     for name in README_FIGURES:
         replace_atomically(README_IMAGES / f"{name}.png", (FIGURES / f"{name}.png").read_bytes())
@@ -154,6 +154,7 @@ def build_html(paths: list[Path], out: Path) -> list[Path]:
 
 
 CLAIMS_START, CLAIMS_END = "<!-- claims table: written by make report -->", "<!-- end of claims table -->"
+COPIES_START, COPIES_END = "<!-- copy kinds: written by make report -->", "<!-- end of copy kinds -->"
 
 
 def claims_markdown() -> str:
@@ -170,15 +171,26 @@ def claims_markdown() -> str:
     return "\n".join(lines)
 
 
+def copy_kinds_markdown() -> str:
+    """How the preferred chip figures were read, as a one-row Markdown table, for the README."""
+    from . import data
+
+    counts = data.preferred_by_copy_kind()
+    return ("| " + " | ".join(counts.index) + " |\n|" + "---|" * len(counts) + "\n| "
+            + " | ".join(str(int(n)) for n in counts) + " |")
+
+
 def update_readme_claims(readme: Path) -> bool:
-    """Rewrites the README's claims table between its markers; True if the text changed."""
+    """Rewrites the README's generated blocks (claims table, copy kinds) between their markers; True if
+    the text changed."""
     text = readme.read_text(encoding="utf-8")
-    if CLAIMS_START not in text or CLAIMS_END not in text:
-        return False
-    head, rest = text.split(CLAIMS_START, 1)
-    _, tail = rest.split(CLAIMS_END, 1)
-    new = f"{head}{CLAIMS_START}\n{claims_markdown()}\n{CLAIMS_END}{tail}"
-    return replace_atomically(readme, new.encode("utf-8"))
+    for start, end, body in ((CLAIMS_START, CLAIMS_END, claims_markdown), (COPIES_START, COPIES_END, copy_kinds_markdown)):
+        if start not in text or end not in text:
+            continue
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{start}\n{body()}\n{end}{tail}"
+    return replace_atomically(readme, text.encode("utf-8"))
 
 
 if __name__ == "__main__":

@@ -42,13 +42,9 @@ def derived_totals() -> pd.DataFrame:
 
 
 def stated_totals() -> pd.DataFrame:
-    """The vendors' preferred stated totals (system_specs.csv), each converted to SI units."""
-    rows = data.load("system_specs")
-    rows = rows[rows["preferred"]].copy()
-    rows["si_value"] = [units.to_si(v, u) for v, u in zip(rows["value"], rows["unit"])]
-    rows["precision"] = rows["precision"].fillna("")
-    rows["sparsity"] = rows["sparsity"].fillna("")
-    return rows.reset_index(drop=True)
+    """The vendors' stated totals (system_specs.csv) chosen by the one preference rule, each in SI units
+    on the comparison basis (data.system_figures)."""
+    return data.system_figures()
 
 
 def stated_against_derived() -> pd.DataFrame:
@@ -81,7 +77,7 @@ def stated_against_derived() -> pd.DataFrame:
 
 
 def domains_side_by_side() -> pd.DataFrame:
-    """Scale-up domains in readers' units: chips, topology, dense BF16/FP8 PFLOPS, HBM TB, HBM TB/s.
+    """Scale-up domains in readers' units: chips, topology, dense BF16/FP8 PFLOPS, HBM TiB, HBM TB/s.
 
     For an instance that is a slice of a larger domain (trn2u in an UltraServer) the domain is the
     instance itself here; UltraServers and racks are listed in their own rows.
@@ -93,7 +89,7 @@ def domains_side_by_side() -> pd.DataFrame:
         "topology": totals["topology"],
         "BF16 dense (PFLOPS)": (totals["bf16_dense_flops"] / 1e15).round(1),
         "FP8 dense (PFLOPS)": (totals["fp8_dense_flops"] / 1e15).round(1),
-        "HBM (TB)": (totals["hbm_bytes"] / 1e12).round(2),
+        "HBM (TiB)": (totals["hbm_bytes"] / 2**40).round(2),
         "HBM bandwidth (TB/s)": (totals["hbm_bandwidth_bytes_per_s"] / 1e12).round(1),
         "scale-up bandwidth (TB/s)": (totals["scaleup_bandwidth_bytes_per_s"] / 1e12).round(1),
     })
