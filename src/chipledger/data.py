@@ -355,7 +355,7 @@ def _scaleup_domain_fits(path: Path, rows: list[tuple[int, dict[str, str]]]) -> 
     problems = []
     for line, row in rows:
         chips, domain = int(row["chips"]), int(row["scaleup_chips"])
-        if row["kind"] in ("ultraserver", "rack"):
+        if row["kind"] in ("ultraserver", "rack", "pod"):
             fits, rule = chips == domain, f"a {row['kind']} is one scale-up domain of all its chips"
         else:
             fits = chips % domain == 0 or domain % chips == 0
@@ -461,6 +461,9 @@ SPEC_COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "bf16_sparse_flops": ("peak_flops", ("bf16",), "sparse"),
     "fp8_sparse_flops": ("peak_flops", ("fp8", "mxfp8"), "sparse"),
     "fp4_sparse_flops": ("peak_flops", ("nvfp4", "fp4", "mxfp4"), "sparse"),
+    # a vendor's table that does not say dense or sparse (Google's TPU figures): kept apart, shown as such
+    "bf16_unstated_flops": ("peak_flops", ("bf16",), "unstated"),
+    "fp8_unstated_flops": ("peak_flops", ("fp8", "mxfp8"), "unstated"),
     "hbm_bytes": ("hbm_capacity", ("",), ""),
     "hbm_bandwidth_bytes_per_s": ("hbm_bandwidth", ("",), ""),
     "scaleup_bandwidth_bytes_per_s": ("scaleup_bandwidth", ("",), ""),

@@ -22,6 +22,13 @@ from .files import replace_atomically
 
 VENDOR_COLORS = {"AWS": "#E47911", "NVIDIA": "#5E9A00"}
 """Fixed vendor colours: AWS orange, NVIDIA green (darkened for contrast on white)."""
+OTHER_VENDORS = "#6F7FB0"
+"""One colour for the rest of the field (Google, AMD, ...), shown as context after AWS and NVIDIA."""
+
+
+def vendor_color(vendor: object) -> str:
+    """AWS orange, NVIDIA green, any other chip maker the 'other vendors' colour."""
+    return VENDOR_COLORS.get(str(vendor), OTHER_VENDORS)
 
 NEUTRAL = "#7F7F7F"
 FIGURE_WIDTH_IN = 8.0
@@ -53,7 +60,7 @@ def chip_colors(chips: pd.DataFrame) -> dict[str, str]:
     """
     colors = {}
     for vendor, group in chips.groupby("vendor"):
-        base = VENDOR_COLORS.get(str(vendor), NEUTRAL)
+        base = vendor_color(vendor)
         newest = group["generation"].max()
         for chip_id, generation in group["generation"].items():
             shade = 0.45 + 0.55 * (float(generation) / float(newest))  # 0.45..1.0 of full colour
@@ -126,13 +133,15 @@ def _hbars(ax, labels: list[str], values: pd.Series, colors: list[str], number_f
 
 
 def _vendor_colors(frame: pd.DataFrame, vendor_column: str = "vendor") -> list[str]:
-    return [VENDOR_COLORS.get(v, NEUTRAL) for v in frame[vendor_column]]
+    return [vendor_color(v) for v in frame[vendor_column]]
 
 
-def _legend(fig: Figure) -> None:
+def _legend(fig: Figure, vendors=None) -> None:
     from matplotlib.patches import Patch
 
     handles = [Patch(color=c, label=v) for v, c in VENDOR_COLORS.items()]
+    if vendors is not None and any(str(v) not in VENDOR_COLORS for v in vendors):
+        handles.append(Patch(color=OTHER_VENDORS, label="other vendors"))
     fig.legend(handles=handles, loc="outside upper right", ncols=len(handles), frameon=False)
 
 
@@ -158,12 +167,21 @@ def compute_chart(specs: pd.DataFrame, sources: pd.DataFrame, provenance: pd.Dat
     for ax, (column, title) in zip(axes, panels):
         _hbars(ax, list(specs["name"]), specs[column] / 1e15, _vendor_colors(specs), ".2f",
                _weak(provenance, specs.index, column))
+        unstated = column.replace("_dense_", "_unstated_")
+        if unstated in specs:  # a figure whose source says neither dense nor sparse: hatched, labelled so
+            for y, (dense, other, color) in enumerate(zip(specs[column], specs[unstated], _vendor_colors(specs))):
+                if pd.isna(dense) and pd.notna(other):
+                    ax.barh(y, other / 1e15, color="white", edgecolor=color, hatch="///", linewidth=0.8)
+                    for text in ax.texts:
+                        if text.xy == (0, y) and text.get_text() == "not published":
+                            text.set_text(f"{other / 1e15:.2f} (sparsity unstated)")
+                            text.xy = (other / 1e15, y)
         ax.set_title(title, fontsize=10)
         ax.set_xlabel("PFLOPS per chip (dense)")
     for ax in axes[1:]:
         ax.set_yticklabels([])
     fig.suptitle("Peak dense compute per chip, by precision", x=0.0, ha="left", fontweight="bold")
-    _legend(fig)
+    _legend(fig, specs["vendor"])
     note = _weak_note(provenance, specs.index, [c for c, _ in panels])
     return add_source_note(fig, sources, note + "Vendor peak figures without sparsity; 'not published' = "
                                                 "the vendor states no figure at that precision.")
@@ -176,7 +194,7 @@ def memory_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     ax.scatter(gigabytes, terabytes_per_s, s=60, c=_vendor_colors(specs), zorder=3)
     for chip_id, x, y in zip(specs.index, gigabytes, terabytes_per_s):
         if pd.notna(x) and pd.notna(y):  # NVIDIA labels left of the point, AWS right: fewer overlaps
-            left = specs.at[chip_id, "vendor"] == "NVIDIA"
+            left = specs.at[chip_id, "vendor"] != "AWS"
             ax.annotate(specs.at[chip_id, "name"], (x, y), xytext=(-6 if left else 6, 4),
                         textcoords="offset points", ha="right" if left else "left", fontsize=7.5)
     ax.set_xlabel("HBM capacity per chip (GiB, 2^30 bytes; a vendor's HBM 'GB' is a GiB)")
@@ -184,7 +202,7 @@ def memory_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     ax.set_xlim(left=0)
     ax.set_ylim(bottom=0)
     ax.set_title("Memory per chip: capacity and bandwidth")
-    _legend(fig)
+    _legend(fig, specs["vendor"])
     return add_source_note(fig, sources, "One basis for every vendor: HBM capacity binary (NVIDIA's '80 GB' = 80 GiB, "
                                          "as nvidia-smi shows), bandwidth decimal.")
 
@@ -195,7 +213,7 @@ def ridge_chart(specs: pd.DataFrame, ridge: pd.Series, sources: pd.DataFrame) ->
     _hbars(ax, list(specs["name"]), ridge, _vendor_colors(specs), ".0f")
     ax.set_xlabel("Ridge point at dense BF16 (FLOP per byte of HBM traffic)")
     ax.set_title("Where the roofline turns: compute per byte of memory bandwidth")
-    _legend(fig)
+    _legend(fig, specs["vendor"])
     return add_source_note(fig, sources, "Peak dense BF16 FLOP/s divided by HBM bytes/s; kernels below "
                                          "the ridge are memory-bound (LLM decoding sits far below).")
 
@@ -400,7 +418,7 @@ def domains_chart(totals: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     right.set_yticklabels([])
     right.set_xlabel("Dense FP8 PFLOPS per system")
     fig.suptitle("Scale-up domains: how many chips, how much compute", x=0.0, ha="left", fontweight="bold")
-    _legend(fig)
+    _legend(fig, totals["chip_vendor"])
     return add_source_note(fig, sources, "Colour: whose chip (AWS Trainium or NVIDIA GPU). A100 has no FP8.")
 
 
@@ -544,7 +562,7 @@ def perf_per_watt_chart(table: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     ax.invert_yaxis()
     ax.set_xlabel("Dense FP8 TFLOPS per watt of chip power")
     ax.set_title("Peak compute per watt (chip only; bars: power estimate's range)")
-    _legend(fig)
+    _legend(fig, table["vendor"])
     return add_source_note(fig, sources, (DAGGER_NOTE + " " if any(weak) else "") + "AWS publishes no Trainium "
                                          "power: estimates (see chip_specs.csv notes). Rubin: an analyst's estimate.")
 
