@@ -232,7 +232,7 @@ def test_the_streaming_parser_reads_a_file_in_aws_pretty_layout_and_any_other(tm
     aws_layout, compact = tmp_path / "aws.json", tmp_path / "compact.json"
     aws_layout.write_text(json.dumps(offer, indent=2).replace('": ', '" : '))
     compact.write_text(json.dumps(offer, separators=(",", ":")))
-    assert refresh._terms_offset(aws_layout) is not None and refresh._terms_offset(compact) is None
+    assert refresh.aws._terms_offset(aws_layout) is not None and refresh.aws._terms_offset(compact) is None
     rows_a, rows_b = (sorted((r.instance_type, r.pricing, r.usd_per_hour) for r in refresh.parse_offer(p)[1])
                       for p in (aws_layout, compact))
     assert rows_a == rows_b and len(rows_a) == 5
@@ -311,7 +311,7 @@ def test_a_write_that_fails_halfway_restores_data(ledger, server, tmp_path, monk
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
         return real(path, content)
-    monkeypatch.setattr(refresh, "replace_atomically", disk_full_on_the_second_file)
+    monkeypatch.setattr(refresh.merge, "replace_atomically", disk_full_on_the_second_file)
     before = fingerprint(ledger.folder)
     with pytest.raises(refresh.RefreshError, match="No space left on device.*restored"):
         refresh.refresh_aws_prices(["us-east-1"], server.url_for(INDEX), fetcher=fetcher(tmp_path))

@@ -1,0 +1,36 @@
+"""`chipledger refresh`: pull AWS prices, SEC EDGAR figures and MLPerf results into the ledger.
+
+Every refresh downloads into a cache folder, parses, and merges its rows into data/ only after the
+whole new ledger has passed validation in a scratch copy; on any failure data/ is left byte for byte
+as it was. Rows a refresh wrote are recognised by their source_id (aws-price-list-..., sec-...); rows
+entered by hand are never deleted or overwritten. A second run on the same inputs changes nothing.
+
+Modules: http (downloads, retries, the cache), merge (all or nothing), aws (the AWS Price List), sec
+(SEC EDGAR companyfacts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .aws import AWS_PRICING, parse_offer, refresh_aws_prices, top_level_kind
+from .errors import RefreshError, Summary
+from .http import Fetcher, default_cache
+from .sec import SEC_COMPANYFACTS, refresh_sec, sec_rows, sec_user_agent
+
+__all__ = ["AWS_PRICING", "Fetcher", "RefreshError", "SEC_COMPANYFACTS", "Summary", "parse_offer",
+           "refresh_aws_prices", "refresh_sec", "run", "sec_rows", "sec_user_agent", "top_level_kind"]
+
+
+def run(kind: str, regions: Iterable[str] = ("us-east-1",), source: str | None = None, history: int = 0,
+        timeout_s: float = 60.0) -> Summary:
+    """Entry point of the CLI."""
+    if kind == "aws-prices":
+        fetcher = Fetcher(cache=default_cache(), timeout_s=timeout_s)
+        return refresh_aws_prices(list(regions), source or AWS_PRICING, history, fetcher)
+    if kind == "sec":
+        src = source or SEC_COMPANYFACTS
+        headers = {"User-Agent": sec_user_agent()} if src.startswith("http") else {}
+        fetcher = Fetcher(cache=default_cache(), timeout_s=timeout_s, headers=headers)
+        return refresh_sec(src, fetcher)
+    raise RefreshError(f"unknown refresh {kind!r}")
