@@ -8,6 +8,7 @@ import pytest
 from conftest import REPO
 
 MIN_CHARTS = {"00_overview.ipynb": 4, "01_market.ipynb": 5, "02_chips.ipynb": 4, "03_systems.ipynb": 3, "04_cloud_costs.ipynb": 4,
+              "06_delivered.ipynb": 3,
               "05_power_and_inference.ipynb": 5}
 NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 

@@ -198,10 +198,14 @@ def trn2_required_efficiency(claim: pd.Series) -> pd.DataFrame:
 def _trn2_price_performance(claim: pd.Series) -> verdicts.Finding:
     """Trn2 against P5e and P5en at every capacity-block snapshot (Trn2 has no on-demand price), on
     peak specs: a ceiling, never support (chipledger.verdicts rule 3)."""
+    from . import delivered
+
     needed = trn2_required_efficiency(claim)
     every = snapshots(["trn2.48xlarge", *TRN2_RIVALS], "capacity_block")
     days = ", ".join(f"{d:%Y-%m-%d}" for d in needed.index)
-    verdict = verdicts.ceiling_verdict(needed["efficiency_ratio_for_claim_low"])
+    h200 = delivered.measured_efficiency().at["h200-sxm", "highest"]
+    verdict = verdicts.ceiling_verdict(needed["efficiency_ratio_for_claim_low"], rival_measured_efficiency=h200)
+    rate = delivered.required_for_claim("trainium2", ["h200-sxm"], float(claim["claimed_value"]) / 100)
     low, high = needed["least_peak_advantage_percent"].min(), needed["most_peak_advantage_percent"].max()
     why = (f"At the {len(needed)} capacity-block snapshots ({days}) a trn2.48xlarge buys {low:.0f}% to {high:.0f}% "
            "more PEAK dense compute and HBM bandwidth per dollar than p5e/p5en. Peak per dollar is a ceiling: the "
@@ -212,7 +216,10 @@ def _trn2_price_performance(claim: pd.Series) -> verdicts.Finding:
         f"{r:.2f}x ({d:%Y-%m-%d})" for d, r in ratios.items())
         + f" the fraction of its peak that P5e/P5en deliver (for {claim['claimed_value']:g}% better; "
         f"{needed['efficiency_ratio_for_claim_high'].min():.2f}x-{needed['efficiency_ratio_for_claim_high'].max():.2f}x "
-        f"for {claim['claimed_high']:g}%), on the measure least favourable to it.")
+        f"for {claim['claimed_high']:g}%), on the measure least favourable to it. On MLPerf's Llama 2 70B Offline "
+        f"that is {rate.at['h200-sxm', 'tokens_per_s_per_chip_needed']:,.0f} output tokens/s per Trainium2 "
+        f"({rate.at['h200-sxm', 'fraction_of_roofline_needed']:.0%} of its roofline; the H200 measures "
+        f"{h200:.0%}) at today's cheapest chip-hours.")
     return verdicts.Finding(verdict, "peak-spec ceiling", f"peak ceiling {low:.0f}% to {high:.0f}% more per dollar",
                             why, sorted(set(every["source_id"])), holds)
 

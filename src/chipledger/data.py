@@ -437,7 +437,38 @@ def _provenance(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]
     return problems
 
 
+# benchmarks.csv metric -> the unit its value must be in
+BENCHMARK_UNITS = {"tokens_per_s": "tokens/s", "tokens_per_s_per_user": "tokens/s", "samples_per_s": "samples/s",
+                   "queries_per_s": "queries/s", "achieved_flops": "TFLOPS", "ttft_ms": "ms", "tpot_ms": "ms",
+                   "latency_ms": "ms"}
+_SPECULATION = re.compile(r"specul", re.IGNORECASE)
+_NO_SPECULATION = re.compile(r"\b(no|without|non)[ -]speculat", re.IGNORECASE)
+
+
+def _benchmark_rows(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """A token rate names its workload and scenario; a unit fits its metric; a result whose own words
+    speak of speculative decoding is marked speculative_decoding=yes."""
+    problems = []
+    for line, row in rows:
+        if row["metric"].startswith("tokens_per_s"):
+            for column in ("workload", "scenario"):
+                if not row[column]:
+                    problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, but a "
+                                    f"{row['metric']} result must name its workload and scenario")
+        wanted = BENCHMARK_UNITS.get(row["metric"])
+        if wanted and row["unit"] != wanted:
+            problems.append(f"{path}, line {line}, column 'unit': value {row['unit']!r} does not fit metric "
+                            f"{row['metric']!r} (needs {wanted!r})")
+        words = f"{row['system']} {row['quote']}"
+        if _SPECULATION.search(words) and not _NO_SPECULATION.search(words) and row["speculative_decoding"] != "yes":
+            problems.append(f"{path}, line {line}, column 'speculative_decoding': value "
+                            f"{row['speculative_decoding']!r}, but the result's own words speak of speculative "
+                            "decoding: mark it 'yes'")
+    return problems
+
+
 _RULES = {
+    "benchmarks": (_benchmark_rows,),
     "sources": (_provenance,),
     "claims": (_claimed_numbers,),
     "chip_specs": (_metric_rows, _estimates),

@@ -53,6 +53,16 @@ def tokens_per_s_per_megawatt(tokens_per_s_per_chip, chip_w, host_w_per_chip, pu
     return chips * np.asarray(tokens_per_s_per_chip) * np.asarray(utilisation)
 
 
+def kv_cache_bytes_per_token(layers, kv_heads, head_dim, bytes_per_element):
+    """Bytes the KV cache of one token takes: a key and a value per KV head, per layer."""
+    return 2.0 * np.asarray(layers) * np.asarray(kv_heads) * np.asarray(head_dim) * np.asarray(bytes_per_element)
+
+
+def chips_to_hold(bytes_needed, hbm_bytes_per_chip):
+    """How many chips' HBM a model's weights and cache need (at least 1)."""
+    return np.maximum(1, np.ceil(np.asarray(bytes_needed) / np.asarray(hbm_bytes_per_chip)))
+
+
 def flops_per_watt(peak_flops, chip_w):
     """Peak FLOP/s per watt of chip power (chip only, no host or facility)."""
     return np.asarray(peak_flops) / np.asarray(chip_w)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import chips, costs, data, market, power, systems
+from . import chips, costs, data, delivered, market, power, systems
 from .fmt import money
 from .verdicts import VERDICTS
 
@@ -16,6 +16,7 @@ NOTEBOOKS = {
     "03_systems.ipynb": ("Systems", "Verdicts"),
     "04_cloud_costs.ipynb": ("Cloud costs", "The claims"),
     "05_power_and_inference.ipynb": ("Power and inference", "The claims on power and tokens per megawatt"),
+    "06_delivered.ipynb": ("Delivered", "Trainium2: what the public runs show, and what the claims need"),
 }
 
 
@@ -97,6 +98,7 @@ def bottom_line() -> list[str]:
     half = costs.trn3_half_cost_prices()
     gb200 = half[(half["rival"] == "p6e-gb200-ultraserver") & (half["measure"] == "dense FP8")]
     claims = data.load("claims").set_index("claim_id")
+    need = delivered.required_for_claim("trainium2", ["h200-sxm"], float(claims.at["aws-trn2-price-performance", "claimed_value"]) / 100)
     return [
         f"Where Trainium leads: price per peak and size. At EC2 Capacity Block prices Trainium buys {more_per_dollar:.0f}% "
         f"more dense BF16 per dollar than the cheapest NVIDIA instance, and a Trn3 UltraServer joins {widest} chips "
@@ -104,9 +106,11 @@ def bottom_line() -> list[str]:
         f"Where it trails: the chip. Trainium3 has {shares['fp8_dense_flops'][0]:.0%}-{shares['fp8_dense_flops'][1]:.0%} "
         f"of a Blackwell GPU's dense 8-bit peak and {shares['hbm_bandwidth_bytes_per_s'][0]:.0%}-"
         f"{shares['hbm_bandwidth_bytes_per_s'][1]:.0%} of its HBM bandwidth.",
-        "Unknown: delivered performance. No public benchmark measures Trainium against NVIDIA on the same model; "
-        f"AWS's '{claims.at['aws-trn2-price-performance', 'quote'].split(' than')[0]}' and its 5x per megawatt rest "
-        "on AWS's own measurements. Settled by an audited MLPerf result for Trainium2 or Trainium3.",
+        f"Unknown: delivered performance. AWS's chips have {len(delivered.trainium_in_mlperf())} results in MLPerf "
+        f"Inference v5.1 and no public benchmark pairs them like for like with a GPU; AWS's "
+        f"'{claims.at['aws-trn2-price-performance', 'quote'].split(' than')[0]}' and its 5x per megawatt rest on its own "
+        f"measurements. Settled by an audited MLPerf result: at least {need.at['h200-sxm', 'tokens_per_s_per_chip_needed']:,.0f} "
+        "output tokens/s per Trainium2 on Llama 2 70B Offline would bear out the 30%.",
         f"Unknown: what Trn3 costs. No Trn3 UltraServer has a public price. Settled by one: below "
         f"{money(gb200['trn3_usd_per_hour_for_half_cost'].iloc[0], 'h')} a Trn3 Gen2 UltraServer would cost half as much "
         "as a P6e-GB200 UltraServer per dense FP8 PFLOP, at equal efficiency.",

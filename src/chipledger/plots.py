@@ -19,6 +19,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from .files import replace_atomically
+from .fmt import money
 
 VENDOR_COLORS = {"AWS": "#E47911", "NVIDIA": "#5E9A00"}
 """Fixed vendor colours: AWS orange, NVIDIA green (darkened for contrast on white)."""
@@ -621,3 +622,71 @@ def tornado_chart(swings: pd.DataFrame, xlabel: str, title: str, sources: pd.Dat
     ax.legend(handles=[Patch(color="#5B8DB8", label="assumption at its low end"),
                        Patch(color="#C0504D", label="assumption at its high end")], fontsize=7.5, loc="lower right")
     return add_source_note(fig, sources, "Others at their central values.")
+
+
+# --- delivered performance (notebook 06) -----------------------------------------------------------
+
+def delivered_chart(per_chip: pd.DataFrame, sources: pd.DataFrame, title: str) -> Figure:
+    """Measured output tokens/s per chip (best result; the line spans the lowest), labelled with what a
+    million tokens costs at the chip's cheapest public AWS chip-hour."""
+    fig, ax = new_figure(height_in=1.4 + 0.45 * len(per_chip))
+    table = per_chip.sort_values("best_tokens_per_s_per_chip")
+    positions = np.arange(len(table))
+    colors = [vendor_color(v) for v in table["vendor"]]
+    ax.barh(positions, table["best_tokens_per_s_per_chip"], color=colors)
+    ax.hlines(positions, table["lowest_tokens_per_s_per_chip"], table["best_tokens_per_s_per_chip"],
+              color="#333333", linewidth=1.2)
+    for y, (rate, cost) in enumerate(zip(table["best_tokens_per_s_per_chip"], table["usd_per_million_tokens"])):
+        label = f"{rate:,.0f}" + (f"  ({money(cost)} per million tokens)" if pd.notna(cost) else "  (no AWS price)")
+        ax.annotate(label, (rate, y), xytext=(4, 0), textcoords="offset points", va="center", fontsize=7.5)
+    ax.set_yticks(positions, list(table["chip"]))
+    ax.set_xlim(0, table["best_tokens_per_s_per_chip"].max() * 1.55)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel("Output tokens per second per chip (best result; line: the lowest result)")
+    ax.set_title(title)
+    _legend(fig, table["vendor"])
+    return add_source_note(fig, sources, "MLPerf totals divided by the chips they cover; cost at the chip's cheapest "
+                                         "public AWS chip-hour, fully busy.")
+
+
+def roofline_fraction_chart(fractions: pd.DataFrame, sources: pd.DataFrame, needed: pd.DataFrame | None = None) -> Figure:
+    """Each measured result's fraction of the compute roofline (dots), per chip, with what Trainium2 would
+    need for AWS's claim (diamonds) where given."""
+    fig, ax = new_figure(height_in=1.6 + 0.42 * fractions["chip"].nunique())
+    chips = list(fractions.groupby("chip")["fraction_of_roofline"].median().sort_values().index)
+    vendors = fractions.drop_duplicates("chip").set_index("chip")["vendor"]
+    for y, chip in enumerate(chips):
+        values = fractions[fractions["chip"] == chip]["fraction_of_roofline"] * 100
+        ax.scatter(values, [y] * len(values), color=vendor_color(vendors[chip]), s=28, zorder=3)
+        ax.annotate(f"{values.median():.0f}%", (values.max(), y), xytext=(6, 0), textcoords="offset points",
+                    va="center", fontsize=7.5)
+    labels = list(chips)
+    if needed is not None:
+        for _, row in needed.iterrows():
+            y = len(labels)
+            ax.scatter([row["fraction_of_roofline_needed"] * 100], [y], marker="D", s=40, color=VENDOR_COLORS["AWS"],
+                       facecolors="none", zorder=3)
+            ax.annotate(f"{row['fraction_of_roofline_needed']:.0%} needed", (row["fraction_of_roofline_needed"] * 100, y),
+                        xytext=(6, 0), textcoords="offset points", va="center", fontsize=7.5)
+            labels.append(f"Trainium2, needed for 30% over {row['rival_chip']}")
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xlim(0, max(40, fractions["fraction_of_roofline"].max() * 100 * 1.25))
+    ax.set_xlabel("Output-token compute / dense peak at the run's precision (%)")
+    ax.set_title("How much of their peak the chips deliver: measured, and what Trainium2 would need")
+    ax.grid(axis="y", visible=False)
+    return add_source_note(fig, sources, "2 FLOPs per parameter per output token; prefill not counted, so each "
+                                         "fraction is a lower bound. Hollow diamond: a requirement, not a measurement.")
+
+
+def matmul_chart(matmul: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """The largest sustained matmul per chip as a fraction of its dense peak, at BF16 and FP8."""
+    table = matmul.assign(fraction=matmul["value"] / matmul["peak_tflops"] * 100)
+    table = table.sort_values(["precision", "fraction"])
+    labels = [f"{c} ({p.upper()})" for c, p in zip(table["chip"], table["precision"])]
+    fig, ax = new_figure(height_in=1.4 + 0.32 * len(table))
+    _hbars(ax, labels, table["fraction"].reset_index(drop=True), [vendor_color(v) for v in table["vendor"]], ".0f")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("Measured best-shape matmul / dense peak (%)")
+    ax.set_title("The largest matmul each chip sustains, against its datasheet peak")
+    _legend(fig, table["vendor"])
+    return add_source_note(fig, sources, "Mean of 100 iterations of the best shape found (ml-engineering).")

@@ -24,13 +24,27 @@ MODELS = {  # reference model -> (active-parameter assumption, bytes-per-paramet
 }
 
 
+DELIVERED_FRACTION = "delivered_fraction_of_roofline"
+
+
 def assumptions() -> pd.DataFrame:
-    """assumptions.csv indexed by id, plus one chip-power row per chip (chip_power_w:<chip_id>)."""
+    """assumptions.csv indexed by id, plus one chip-power row per chip (chip_power_w:<chip_id>) and the
+    fraction of the compute roofline the measured GPUs deliver (DELIVERED_FRACTION: the lowest, median
+    and highest of the chips' median fractions in MLPerf Llama 2 70B Offline, chipledger.delivered),
+    the efficiency a chip with no measurement is assumed to reach."""
+    from . import delivered
+
     table = data.load("assumptions").set_index("assumption_id")
     rows = chip_power_w()
     extra = rows.rename(index=lambda c: f"chip_power_w:{c}")[["low", "central", "high", "source_id"]]
     extra = extra.assign(unit="W", description="chip power", rationale="see chip_power_w()")
-    return pd.concat([table, extra[~extra.index.isin(table.index)]])
+    measured = delivered.measured_efficiency()
+    medians = measured[measured["vendor"] == "NVIDIA"]["median"]
+    fraction = pd.DataFrame({"low": [medians.min()], "central": [medians.median()], "high": [medians.max()],
+                             "unit": ["fraction"], "source_id": ["mlperf-inference-v5.1-summary"],
+                             "description": ["fraction of the compute roofline delivered (measured GPUs)"],
+                             "rationale": ["see delivered.measured_efficiency()"]}, index=[DELIVERED_FRACTION])
+    return pd.concat([table, extra[~extra.index.isin(table.index)], fraction])
 
 
 def chip_power_w() -> pd.DataFrame:
@@ -126,36 +140,58 @@ def token_model(chip_id: str, model: str):
     specs = data.specs()
     price = float(chip_hour_prices()[chip_id])
     active, _ = MODELS[model]
-    ids = ["mfu_prefill", "utilisation", active]
+    ids = [DELIVERED_FRACTION, "utilisation", active]
 
     def usd_per_million(d):
-        rate = inference.prefill_tokens_per_s(specs.at[chip_id, "fp8_dense_flops"], d["mfu_prefill"], d[active])
+        rate = inference.prefill_tokens_per_s(specs.at[chip_id, "fp8_dense_flops"], d[DELIVERED_FRACTION], d[active])
         return inference.usd_per_million_tokens(price, rate, d["utilisation"])
     return usd_per_million, _table(ids)
 
 
+def measured_rates(workload: str = "llama2-70b", scenario: str = "offline") -> pd.DataFrame:
+    """Per chip with MLPerf results of the dense 70B-class model: the lowest, median and highest
+    measured output tokens/s per chip (chipledger.delivered), as an assumption-like table."""
+    from . import delivered
+
+    rows = delivered.results()
+    rows = rows[rows["suite"].str.startswith("mlperf") & (rows["workload"] == workload)
+                & (rows["scenario"] == scenario) & (rows["metric"] == "tokens_per_s")]
+    table = rows.groupby("chip_id")["tokens_per_s_per_chip"].agg(["min", "median", "max"])
+    return table.rename(columns={"min": "low", "median": "central", "max": "high"})
+
+
 def token_economics(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.DataFrame:
-    """Per priced chip and reference model: decode tokens/s of one sequence (memory-bound), tokens/s
-    at full compute (prefill or large-batch decode), US dollars per million tokens at that rate and the
-    fleet utilisation at the chip's cheapest public chip-hour price, and the electricity alone in that
-    million tokens (chips with a power figure). Medians and 5-95%."""
+    """Per priced chip and reference model: decode tokens/s per chip at batch 1 (memory-bound),
+    tokens/s per chip at full throughput, US dollars per million tokens at that rate and the fleet
+    utilisation at the chip's cheapest public chip-hour price, and the electricity alone in that million
+    tokens (chips with a power figure). Medians and 5-95%.
+
+    Full throughput is MEASURED where MLPerf has the chip on a dense 70B model (Llama 2 70B Offline:
+    the range of per-chip rates over submissions; `throughput` says "measured"); for any other chip and
+    the MoE model it is the 8-bit roofline times the fraction of it the measured GPUs deliver
+    (DELIVERED_FRACTION; "assumed")."""
     specs = data.specs()
     prices = chip_hour_prices()
     table = assumptions()  # built once: it loads the chips' power from the ledger
     powered = {i.split(":", 1)[1] for i in table.index if i.startswith("chip_power_w:")}
+    measured = measured_rates()
     rows = []
     for chip_id in prices.index:
         if pd.isna(specs.at[chip_id, "fp8_dense_flops"]):
             continue  # no 8-bit compute figure (A100)
         for model, (active, bytes_id) in MODELS.items():
-            ids = ["mbu_decode", "mfu_prefill", "utilisation", active, bytes_id, "pue_ai_datacenter",
+            ids = ["mbu_decode", DELIVERED_FRACTION, "utilisation", active, bytes_id, "pue_ai_datacenter",
                    "host_power_per_accelerator_w", "electricity_price_usd_per_kwh"]
             ids += [f"chip_power_w:{chip_id}"] if chip_id in powered else []
             draws = scenarios.draw(_table(ids, table), n, seed)
             decode = inference.decode_tokens_per_s(specs.at[chip_id, "hbm_bandwidth_bytes_per_s"],
                                                    draws["mbu_decode"], draws[active], draws[bytes_id])
             prefill = inference.prefill_tokens_per_s(specs.at[chip_id, "fp8_dense_flops"],
-                                                     draws["mfu_prefill"], draws[active])
+                                                     draws[DELIVERED_FRACTION], draws[active])
+            basis = "assumed: the measured GPUs' fraction of roofline"
+            if model.startswith("dense") and chip_id in measured.index:
+                prefill = scenarios.draw(measured.loc[[chip_id]].rename(index=lambda c: "rate"), n, seed)["rate"]
+                basis = "measured (MLPerf Llama 2 70B Offline)"
             dollars = inference.usd_per_million_tokens(prices[chip_id], prefill, draws["utilisation"])
             d, p, u = scenarios.summarise(decode), scenarios.summarise(prefill), scenarios.summarise(dollars)
             energy = np.nan
@@ -167,7 +203,7 @@ def token_economics(n: int = DRAWS, seed: int = scenarios.DEFAULT_SEED) -> pd.Da
             rows.append({"chip_id": chip_id, "chip": specs.at[chip_id, "name"], "model": model,
                          "usd_per_chip_hour": prices[chip_id],
                          "decode_tokens_per_s_median": d["median"], "decode_p5": d["p5"], "decode_p95": d["p95"],
-                         "full_compute_tokens_per_s_median": p["median"],
+                         "full_throughput_tokens_per_s_median": p["median"], "throughput": basis,
                          "usd_per_million_tokens_median": u["median"], "usd_per_million_p5": u["p5"],
                          "usd_per_million_p95": u["p95"], "electricity_usd_per_million_tokens_median": energy})
     return pd.DataFrame(rows).round(3)
@@ -308,20 +344,47 @@ def _tdp_source(chip_id: str) -> str:
     return str(figures[(figures["chip_id"] == chip_id) & (figures["metric"] == "tdp")]["source_id"].iloc[0])
 
 
+def hbm_fit() -> pd.DataFrame:
+    """Do the reference models fit? Per chip and model: weights (all parameters at the model's bytes
+    per parameter) plus, for the dense model, the KV cache of one sequence at the full
+    context window, against the chip's HBM; and the chips needed to hold them. DeepSeek-V3's latent-
+    attention cache is not modelled (its weights alone set the count)."""
+    specs = data.specs()
+    table = data.load("assumptions").set_index("assumption_id")["central"]
+    kv_per_token = inference.kv_cache_bytes_per_token(table["dense_model_layers"], table["dense_model_kv_heads"],
+                                                      table["dense_model_head_dim"], table["bytes_per_parameter_fp8"])
+    models = {  # model -> (weights in bytes, KV cache in bytes at the context)
+        "dense ~70B (Llama 3.3 70B), FP8": (table["dense_model_parameters"] * table["bytes_per_parameter_fp8"],
+                                           kv_per_token * table["dense_model_context_tokens"]),
+        "MoE 671B / 37B active (DeepSeek-V3), FP8": (table["moe_model_total_parameters"] * table["bytes_per_parameter_fp8"],
+                                                    0.0),
+    }
+    rows = []
+    for chip_id, chip in specs.dropna(subset=["hbm_bytes"]).iterrows():
+        for model, (weights, cache) in models.items():
+            need = weights + cache
+            rows.append({"chip_id": chip_id, "chip": chip["name"], "model": model, "weights_gib": weights / 2**30,
+                         "kv_cache_gib": cache / 2**30, "hbm_gib_per_chip": chip["hbm_bytes"] / 2**30,
+                         "chips_needed": int(inference.chips_to_hold(need, chip["hbm_bytes"])),
+                         "fits_on_one_chip": bool(need <= chip["hbm_bytes"])})
+    return pd.DataFrame(rows).round(1)
+
+
 def summary_lines(deals: pd.DataFrame, tokens: pd.DataFrame, ratios: pd.DataFrame) -> list[str]:
     """Three sentences of findings from gigawatt_deals(), token_economics() and
     trn3_over_trn2_tokens_per_megawatt() (the notebook's summary)."""
     openai = deals.loc["openai-amazon-2026"]
     dense = tokens[tokens["model"].str.startswith("dense")].set_index("chip_id")
     cheapest = dense["usd_per_million_tokens_median"].idxmin()
+    trn2 = dense.loc["trainium2"]
     return [
         f"OpenAI's {openai['gigawatts']:g} GW of Trainium powers about {openai['chips_million_median']:.1f} million "
         f"Trainium3 chips (5-95%: {openai['chips_million_p5']:.1f} to {openai['chips_million_p95']:.1f} million), "
         f"{openai['fp8_dense_eflops_median']:,.0f} dense FP8 exaFLOPS.",
-        f"Serving a dense 70B model at FP8, the cheapest public chip-hour gives about "
-        f"${dense.at[cheapest, 'usd_per_million_tokens_median']:.3f} per million tokens at full compute on "
-        f"{dense.at[cheapest, 'chip']}; one sequence decodes at most "
-        f"{dense.at[cheapest, 'decode_tokens_per_s_median']:.0f} tokens/s there.",
+        f"Serving a dense 70B model, the cheapest million tokens at a public chip-hour price is "
+        f"{money(dense.at[cheapest, 'usd_per_million_tokens_median'])} on {dense.at[cheapest, 'chip']} "
+        f"({dense.at[cheapest, 'throughput']}); Trainium2's {money(trn2['usd_per_million_tokens_median'])} rests on an "
+        "assumed efficiency, since no benchmark measures it.",
         f"Peak specs and estimated power give Trn3 {ratios['median'].min():.1f}x to {ratios['median'].max():.1f}x "
         "the tokens per megawatt of Trn2, not the 5x AWS measured.",
     ]
