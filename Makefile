@@ -5,6 +5,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+MLPERF_SUMMARY ?= https://raw.githubusercontent.com/mlcommons/inference_results_v5.1/main/summary_results.json
+
 .PHONY: test report lab validate refresh clean
 
 $(STAMP): pyproject.toml
@@ -28,11 +30,12 @@ lab: $(STAMP)
 validate: $(STAMP)
 	$(BIN)/chipledger validate
 
-## make refresh: pull current AWS prices and SEC EDGAR figures into data/ (network; the SEC needs
+## make refresh: pull current AWS prices, SEC EDGAR figures and MLPerf Inference v5.1 results into data/ (network; the SEC needs
 ## SEC_USER_AGENT='Your Name you@example.org'). Then `make report` redraws the notebooks.
 refresh: $(STAMP)
 	$(BIN)/chipledger refresh aws-prices
 	$(BIN)/chipledger refresh sec
+	$(BIN)/chipledger refresh mlperf --source $(MLPERF_SUMMARY)
 
 clean:
 	rm -rf build/

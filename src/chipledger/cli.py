@@ -1,4 +1,4 @@
-"""Command line: `chipledger validate`, `chipledger refresh aws-prices|sec`."""
+"""Command line: `chipledger validate`, `chipledger refresh aws-prices|sec|mlperf`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="chipledger", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("validate", help="check every table of the ledger ($CHIPLEDGER_DATA or data/)")
-    refresh = commands.add_parser("refresh", help="pull AWS prices or SEC figures into the ledger")
+    refresh = commands.add_parser("refresh", help="pull AWS prices, SEC figures or MLPerf results into the ledger")
     kinds = refresh.add_subparsers(dest="kind", required=True)
     aws = kinds.add_parser("aws-prices", help="AWS Price List Bulk API -> prices.csv")
     aws.add_argument("--region", action="append", dest="regions", metavar="R",
@@ -24,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
                                        "(needs SEC_USER_AGENT='Name email@example.org')")
     sec.add_argument("--source", metavar="URL_OR_FOLDER",
                      help="companyfacts base URL, or a folder with CIK##########.json files")
-    for sub in (aws, sec):
+    mlperf = kinds.add_parser("mlperf", help="an MLPerf Inference round's summary_results.json -> benchmarks.csv")
+    mlperf.add_argument("--source", metavar="FILE_OR_URL", required=True,
+                        help="the round's summary_results.json (e.g. from mlcommons/inference_results_v5.1)")
+    for sub in (aws, sec, mlperf):
         sub.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a server (default 60)")
     args = parser.parse_args(argv)
 

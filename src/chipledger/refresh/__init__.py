@@ -6,7 +6,7 @@ as it was. Rows a refresh wrote are recognised by their source_id (aws-price-lis
 entered by hand are never deleted or overwritten. A second run on the same inputs changes nothing.
 
 Modules: http (downloads, retries, the cache), merge (all or nothing), aws (the AWS Price List), sec
-(SEC EDGAR companyfacts).
+(SEC EDGAR companyfacts), mlperf (MLCommons' summary_results.json).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from collections.abc import Iterable
 from .aws import AWS_PRICING, parse_offer, refresh_aws_prices, top_level_kind
 from .errors import RefreshError, Summary
 from .http import Fetcher, default_cache
+from .mlperf import parse_results, refresh_mlperf
 from .sec import SEC_COMPANYFACTS, refresh_sec, sec_rows, sec_user_agent
 
-__all__ = ["AWS_PRICING", "Fetcher", "RefreshError", "SEC_COMPANYFACTS", "Summary", "parse_offer",
-           "refresh_aws_prices", "refresh_sec", "run", "sec_rows", "sec_user_agent", "top_level_kind"]
+__all__ = ["AWS_PRICING", "Fetcher", "RefreshError", "SEC_COMPANYFACTS", "Summary", "parse_offer", "parse_results",
+           "refresh_aws_prices", "refresh_mlperf", "refresh_sec", "run", "sec_rows", "sec_user_agent", "top_level_kind"]
 
 
 def run(kind: str, regions: Iterable[str] = ("us-east-1",), source: str | None = None, history: int = 0,
@@ -33,4 +34,8 @@ def run(kind: str, regions: Iterable[str] = ("us-east-1",), source: str | None =
         headers = {"User-Agent": sec_user_agent()} if src.startswith("http") else {}
         fetcher = Fetcher(cache=default_cache(), timeout_s=timeout_s, headers=headers)
         return refresh_sec(src, fetcher)
+    if kind == "mlperf":
+        if not source:
+            raise RefreshError("refresh mlperf needs --source: a round's summary_results.json, as a URL or a file")
+        return refresh_mlperf(source, Fetcher(cache=default_cache(), timeout_s=timeout_s))
     raise RefreshError(f"unknown refresh {kind!r}")

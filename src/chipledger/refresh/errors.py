@@ -18,10 +18,12 @@ class Summary:
     unchanged: int = 0
     skipped: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"rows added {self.added}, changed {self.changed}, unchanged {self.unchanged}"]
         if self.skipped:
             out.append(f"skipped (not in systems.csv): {', '.join(sorted(set(self.skipped)))}")
+        out += self.notes
         out += [f"disagrees with a hand-entered row: {d}" for d in self.disagreements]
         return out
