@@ -125,14 +125,15 @@ def _precision_class(precision: str) -> str:
 def like_for_like(max_length_ratio: float = 2.0) -> pd.DataFrame:
     """Pairs of an AWS chip's and an NVIDIA chip's measured token rates on the same model family, at
     the same precision class, in the same kind of run (batch 1 against batch 1, full throughput against
-    full throughput), with input and output lengths within max_length_ratio of each other. Empty if no
-    such pair exists."""
+    full throughput), both with or both without speculative decoding, with input and output lengths
+    within max_length_ratio of each other. Empty if no such pair exists."""
     frame = results()
     frame = frame[frame["metric"].isin(["tokens_per_s", "tokens_per_s_per_user"])].assign(
         family=lambda f: f["workload"].map(_family), precision_class=lambda f: f["precision"].map(_precision_class),
         single=lambda f: (f["batch"].fillna(0) == 1) | (f["scenario"] == "latency"))
     aws, nvidia = frame[frame["vendor"] == "AWS"], frame[frame["vendor"] == "NVIDIA"]
-    pairs = aws.merge(nvidia, on=["family", "precision_class", "single"], suffixes=("_aws", "_nvidia"))
+    pairs = aws.merge(nvidia, on=["family", "precision_class", "single", "speculative_decoding"],
+                      suffixes=("_aws", "_nvidia"))
 
     def close(a, b):
         return (a.notna() & b.notna() & (np.maximum(a, b) <= max_length_ratio * np.minimum(a, b)))
