@@ -1,0 +1,168 @@
+"""The look every chart shares: style, fixed vendor colours, a source note under each chart, bars
+with value labels, export to build/figures/."""
+
+from __future__ import annotations
+
+import io
+import os
+import textwrap
+import warnings
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from ..files import replace_atomically
+
+VENDOR_COLORS = {"AWS": "#E47911", "NVIDIA": "#5E9A00"}
+"""Fixed vendor colours: AWS orange, NVIDIA green (darkened for contrast on white)."""
+OTHER_VENDORS = "#6F7FB0"
+"""One colour for the rest of the field (Google, AMD, ...), shown as context after AWS and NVIDIA."""
+
+
+def vendor_color(vendor: object) -> str:
+    """AWS orange, NVIDIA green, any other chip maker the 'other vendors' colour."""
+    return VENDOR_COLORS.get(str(vendor), OTHER_VENDORS)
+
+NEUTRAL = "#7F7F7F"
+FIGURE_WIDTH_IN = 8.0
+
+
+def use_style() -> None:
+    """Applies the project's chart style (seaborn whitegrid, fixed sizes, deterministic SVG)."""
+    sns.set_theme(style="whitegrid", context="notebook", font_scale=0.95)
+    matplotlib.rcParams.update({
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        "axes.titleweight": "bold",
+        "axes.titlesize": 12,
+        "axes.titlelocation": "left",
+        "svg.hashsalt": "chipledger",  # stable element ids, so SVG files do not change between runs
+        "svg.fonttype": "none",
+    })
+    # seaborn 0.13.2 predates matplotlib 3.11; its box plots emit this deprecation, which would
+    # otherwise land in notebook outputs. Filtered here, in one place, for that warning only.
+    warnings.filterwarnings("ignore", category=matplotlib.MatplotlibDeprecationWarning,
+                            module="seaborn")
+
+
+def chip_colors(chips: pd.DataFrame) -> dict[str, str]:
+    """chip_id -> colour: the vendor's colour, lighter for older generations.
+
+    chips: a frame indexed by chip_id with columns vendor and generation (like chipledger.specs()).
+    """
+    colors = {}
+    for vendor, group in chips.groupby("vendor"):
+        base = vendor_color(vendor)
+        newest = group["generation"].max()
+        for chip_id, generation in group["generation"].items():
+            shade = 0.45 + 0.55 * (float(generation) / float(newest))  # 0.45..1.0 of full colour
+            colors[str(chip_id)] = _lighten(base, 1.0 - shade)
+    return colors
+
+
+def _lighten(hex_color: str, amount: float) -> str:
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02x}" for c in mix)
+
+
+def new_figure(width_in: float = FIGURE_WIDTH_IN, height_in: float = 4.5, ncols: int = 1, nrows: int = 1):
+    """A Figure and its axes, outside pyplot's state machine."""
+    fig = Figure(figsize=(width_in, height_in), layout="constrained")
+    axes = fig.subplots(nrows, ncols)
+    return fig, axes
+
+
+def add_source_note(fig: Figure, sources: pd.DataFrame, note: str = "") -> Figure:
+    """Writes 'Sources (data/sources.csv): id, id, ...' and an optional note under the chart.
+
+    sources: a frame from chipledger.sources_for (column source_id). The ids name rows of
+    data/sources.csv, where each has its title, publisher, URL and the date we read it.
+    """
+    ids = ", ".join(sources["source_id"]) if len(sources) else "none"
+    text = f"{note} " if note else ""
+    text += f"Sources (chipledger data/sources.csv): {ids}."
+    wrapped = "\n".join(textwrap.wrap(text, width=int(FIGURE_WIDTH_IN * 19), break_on_hyphens=False))
+    fig.supxlabel(wrapped, x=0.0, ha="left", fontsize=6.5, color="#555555")
+    return fig
+
+
+def export(fig: Figure, name: str) -> Figure:
+    """Writes name.png and name.svg to $CHIPLEDGER_FIGURES when set (make report sets it).
+
+    Returns the figure, so a notebook cell can end with `plots.export(fig, "name")` and show it.
+    """
+    folder = os.environ.get("CHIPLEDGER_FIGURES")
+    if folder:
+        for fmt, metadata in (("png", {"Software": None}), ("svg", {"Date": None, "Creator": None})):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=fmt, metadata=metadata)
+            replace_atomically(Path(folder) / f"{name}.{fmt}", buffer.getvalue())
+    return fig
+
+
+# --- shared pieces -----------------------------------------------------------------------------
+
+DAGGER = "\u2020"
+DAGGER_NOTE = f"{DAGGER}: the figure rests only on a third party's compilation or a summary."
+
+
+def _hbars(ax, labels: list[str], values: pd.Series, colors: list[str], number_format: str,
+           weak: list[bool] | None = None) -> None:
+    """Horizontal bars, top to bottom in the given order, each labelled with its value ('not published'
+    if NaN); a value whose figure rests only on a compilation or a summary (weak) gets a dagger."""
+    positions = range(len(labels))
+    ax.barh(list(positions), values.fillna(0).to_numpy(), color=colors)
+    ax.set_yticks(list(positions), labels)
+    ax.invert_yaxis()
+    weak = weak or [False] * len(labels)
+    for y, value, dagger in zip(positions, values, weak):
+        text = "not published" if pd.isna(value) else format(value, number_format) + (DAGGER if dagger else "")
+        ax.annotate(text, (0 if pd.isna(value) else value, y), xytext=(3, 0),
+                    textcoords="offset points", va="center", fontsize=7.5, color="#333333")
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.18)
+
+
+def _vendor_colors(frame: pd.DataFrame, vendor_column: str = "vendor") -> list[str]:
+    return [vendor_color(v) for v in frame[vendor_column]]
+
+
+def _legend(fig: Figure, vendors=None) -> None:
+    from matplotlib.patches import Patch
+
+    handles = [Patch(color=c, label=v) for v, c in VENDOR_COLORS.items()]
+    if vendors is not None and any(str(v) not in VENDOR_COLORS for v in vendors):
+        handles.append(Patch(color=OTHER_VENDORS, label="other vendors"))
+    fig.legend(handles=handles, loc="outside upper right", ncols=len(handles), frameon=False)
+
+
+def _weak(provenance: pd.DataFrame | None, chips: pd.Index, column: str) -> list[bool]:
+    """Which chips' figure in one specs() column rests only on a compilation or a summary."""
+    if provenance is None:
+        return [False] * len(chips)
+    from ..data import WEAK_COPIES
+
+    return [str(provenance.at[c, column]) in WEAK_COPIES if c in provenance.index else False for c in chips]
+
+
+def _weak_note(provenance: pd.DataFrame | None, chips: pd.Index, columns: list[str]) -> str:
+    return DAGGER_NOTE + " " if any(any(_weak(provenance, chips, c)) for c in columns) else ""
+
+
+
+def _quarter_axis(ax, labels: list[str]) -> None:
+    ax.set_xticks(range(len(labels)), [label.replace("FY", "FY") for label in labels], rotation=90,
+                  fontsize=7.5)
+    ax.grid(axis="x", visible=False)
+
+
+
+def _chip_vendor_colors(frame: pd.DataFrame) -> list[str]:
+    return [VENDOR_COLORS.get(v, NEUTRAL) for v in frame["chip_vendor"]]
+
+
