@@ -36,13 +36,45 @@ def test_nvidia_quarters_end_on_sundays_and_tile_the_year():
         assert (last - first).days + 1 in (364, 371)
 
 
+# the first and last days the companies' own filings state (read for issue 13; see data/financials.csv)
+@pytest.mark.parametrize("company, period, start, end", [
+    ("AMD", "FY2024Q2", "2024-03-31", "2024-06-29"), ("AMD", "FY2024Q3", "2024-06-30", "2024-09-28"),
+    ("AMD", "FY2024", "2023-12-31", "2024-12-28"), ("AMD", "FY2026Q1", "2025-12-28", "2026-03-28"),
+    ("AMD", "FY2011Q1", "2010-12-26", "2011-04-02"),     # "the first quarter of 2011 consisted of 14 weeks"
+    ("Broadcom", "FY2024Q1", "2023-10-30", "2024-02-04"),  # 53-week year: the first quarter has 14 weeks
+    ("Broadcom", "FY2024Q2", "2024-02-05", "2024-05-05"), ("Broadcom", "FY2024", "2023-10-30", "2024-11-03"),
+    ("Broadcom", "FY2025", "2024-11-04", "2025-11-02"), ("Broadcom", "FY2026Q1", "2025-11-03", "2026-02-01"),
+    ("Marvell", "FY2024Q1", "2023-01-29", "2023-04-29"), ("Marvell", "FY2024Q2", "2023-04-30", "2023-07-29"),
+    ("Marvell", "FY2024Q4", "2023-10-29", "2024-02-03"),   # 53-week year: the fourth quarter has 14 weeks
+    ("Marvell", "FY2025Q1", "2024-02-04", "2024-05-04"), ("Marvell", "FY2026Q4", "2025-11-02", "2026-01-31"),
+])
+def test_the_other_chip_makers_fiscal_periods(company, period, start, end):
+    assert fiscal.period_dates(company, period) == (dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+
+
+@pytest.mark.parametrize("company, weekday", [("AMD", 5), ("Broadcom", 6), ("Marvell", 5)])
+def test_every_calendar_tiles_its_years_with_13_or_14_week_quarters(company, weekday):
+    for year in range(2010, 2031):
+        quarters = [fiscal.period_dates(company, q) for q in fiscal.quarters_of(f"FY{year}")]
+        first, last = fiscal.period_dates(company, f"FY{year}")
+        assert quarters[0][0] == first and quarters[-1][1] == last
+        assert [next_start - end for (_, end), (next_start, _) in zip(quarters, quarters[1:])] == [dt.timedelta(days=1)] * 3
+        assert all(end.weekday() == weekday for _, end in quarters)
+        assert sorted((e - s).days + 1 for s, e in quarters) in ([91] * 4, [91, 91, 91, 98])
+
+
+def test_a_fiscal_year_far_outside_the_ledger_is_refused():
+    with pytest.raises(ValueError, match="year 2926 is outside 1990-2100"):
+        fiscal.parse_period("FY2926Q1")
+
+
 def test_amazon_quarters_are_calendar_quarters():
     assert fiscal.period_dates("Amazon", "FY2025Q4") == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
     assert fiscal.period_dates("Amazon", "FY2024Q1") == (dt.date(2024, 1, 1), dt.date(2024, 3, 31))
     assert fiscal.period_dates("Amazon", "FY2024") == (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
 
 
-@pytest.mark.parametrize("text", ["FY26Q3", "2026Q3", "FY2026Q5", "FY2026 Q3", "fy2026q3"])
+@pytest.mark.parametrize("text", ["FY26Q3", "2026Q3", "FY2026Q5", "FY2026 Q3", "fy2026q3", "FY2026Q3\n", "FY٢٠٢٦"])
 def test_malformed_periods_are_refused(text):
     with pytest.raises(ValueError, match=re.escape(repr(text))):
         fiscal.parse_period(text)
