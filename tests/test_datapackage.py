@@ -5,7 +5,7 @@ import json
 from conftest import DATA
 
 DESIGN_TABLES = ["sources", "chips", "chip_specs", "systems", "system_specs", "prices", "benchmarks", "financials",
-                 "deals", "claims", "evidence", "assumptions"]
+                 "deals", "market_shares", "claims", "evidence", "assumptions"]
 PACKAGE = json.loads((DATA / "datapackage.json").read_text())
 RESOURCES = {r["name"]: r for r in PACKAGE["resources"]}
 

@@ -262,3 +262,22 @@ def test_the_5x_verdict_stays_a_ceiling_whatever_the_power(ledger):
     after = power.power_claim_verdicts().loc["aws-trn3-5x-tokens-per-megawatt"]
     assert after["verdict"] == NOT_VERIFIABLE and after["grade"] == "peak-spec ceiling"
     assert not math.isnan(float(after["public_figure"].split("x")[0]))
+
+
+@pytest.mark.parametrize("parts, expected", [
+    ([SUPPORTED, SUPPORTED], SUPPORTED),
+    ([CONTRADICTED, CONTRADICTED], CONTRADICTED),
+    ([SUPPORTED, CONTRADICTED], PARTLY),
+    ([PARTLY, SUPPORTED], PARTLY),
+    ([PARTLY, CONTRADICTED], PARTLY),
+    ([SUPPORTED, NOT_VERIFIABLE], NOT_VERIFIABLE),
+])
+def test_a_claim_of_several_parts(parts, expected):
+    assert verdicts.parts_verdict(parts) == expected
+
+
+def test_a_part_without_a_verdict_is_refused():
+    with pytest.raises(ValueError, match="each part needs one of"):
+        verdicts.parts_verdict([])
+    with pytest.raises(ValueError, match="each part needs one of"):
+        verdicts.parts_verdict(["true"])

@@ -350,6 +350,32 @@ def _deal_has_a_size(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list
             if not (row["usd"] or row["gigawatts"] or row["chips"])]
 
 
+ESTIMATE_FIELDS = ("analyst", "year", "scope", "measure", "kind", "source_id")
+"""What every row of one share estimate (market_shares.csv) has in common."""
+
+
+def _one_estimate_one_market(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
+    """The rows of one estimate_id are one analyst's figures for one market (same analyst, year, scope,
+    measure, kind and source), and their shares sum to at most 100%."""
+    problems, first, total = [], {}, {}
+    for line, row in rows:
+        estimate = row["estimate_id"]
+        if estimate not in first:
+            first[estimate] = (line, row)
+        else:
+            line0, row0 = first[estimate]
+            for column in ESTIMATE_FIELDS:
+                if row[column] != row0[column]:
+                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} differs from "
+                                    f"{row0[column]!r} on line {line0}, the same estimate {estimate!r}: one "
+                                    "estimate is one market (give the other its own estimate_id)")
+        total[estimate] = total.get(estimate, 0.0) + float(row["share_percent"])
+        if total[estimate] > 100 + 1e-9:
+            problems.append(f"{path}, line {line}, column 'share_percent': value {row['share_percent']!r} brings "
+                            f"the shares of estimate {estimate!r} to {total[estimate]:g}%, more than 100%")
+    return problems
+
+
 def _scaleup_domain_fits(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
     """An UltraServer or rack is one scale-up domain; an instance holds whole domains or is a slice of one."""
     problems = []
@@ -475,6 +501,7 @@ _RULES = {
     "system_specs": (_metric_rows, _estimates),
     "financials": (_fiscal_periods, _one_preferred("company", "metric", "fiscal_period", "kind", "definition")),
     "deals": (_deal_has_a_size, _one_preferred("deal_id")),
+    "market_shares": (_one_estimate_one_market,),
     "systems": (_scaleup_domain_fits,),
     "prices": (_positive_price,),
     "assumptions": (_ordered_range,),
@@ -530,7 +557,7 @@ def chip_figures(preferred_only: bool = True) -> pd.DataFrame:
 
 
 def _all_chip_figures() -> pd.DataFrame:
-    frame = _figures_in_si(load("chip_specs"), _stated_values("chip_specs"), per="chips_in_figure")
+    frame = _figures_in_si(load("chip_specs"), stated_values("chip_specs"), per="chips_in_figure")
     frame = pd.concat([frame, _dense_from_sparse(frame)], ignore_index=True)
     return preference.choose(frame, FIGURE_KEY, load("sources").set_index("source_id"),
                              load("chips").set_index("chip_id")["source_id"])
@@ -559,12 +586,12 @@ def system_figures(preferred_only: bool = True) -> pd.DataFrame:
 
 def _all_system_figures() -> pd.DataFrame:
     frame = load("system_specs").assign(chips_in_figure=1)
-    frame = _figures_in_si(frame, _stated_values("system_specs"), per="chips_in_figure")
+    frame = _figures_in_si(frame, stated_values("system_specs"), per="chips_in_figure")
     return preference.choose(frame, ["system_id", "metric", "precision", "sparsity"],
                              load("sources").set_index("source_id"), load("systems").set_index("system_id")["source_id"])
 
 
-def _stated_values(name: str) -> pd.Series:
+def stated_values(name: str) -> pd.Series:
     """The `value` column of a table as written in the file (for the precision it is stated to)."""
     resources = {r["name"]: r for r in _checked_package(data_dir())["resources"]}
     path = data_dir() / resources[name]["path"]

@@ -10,14 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import data, fiscal, units
-from . import verdicts
+from . import data, fiscal, units, verdicts
 from .fmt import money
 from .verdicts import VERDICTS, claims_for, verdict_table
 
 
 def _preferred_financials() -> pd.DataFrame:
-    frame = data.load("financials")
+    frame = data.load("financials").assign(stated_value=data.stated_values("financials").to_numpy())
     frame = frame[frame["preferred"]].copy()
     frame["usd"] = [units.to_si(v, u) for v, u in zip(frame["value"], frame["unit"])]
     frame["low_usd"] = [units.to_si(v, u) if pd.notna(v) else np.nan for v, u in zip(frame["low"], frame["unit"])]
@@ -70,7 +69,9 @@ def year_over_year_percent(series: pd.Series) -> pd.Series:
 def quarters_against_years() -> pd.DataFrame:
     """For every published fiscal-year total: the sum of its four quarters and the difference.
 
-    Columns: company, metric, fiscal_year, year_usd, quarters_usd, quarters_found, difference_percent.
+    Columns: company, metric, fiscal_year, year_usd, quarters_usd, quarters_found, difference_percent,
+    rounding_percent (how far apart the two can be from the stated figures' rounding alone: half a unit
+    of each figure's last stated digit, summed, as a percent of the year).
     """
     frame = _preferred_financials()
     actual = frame[frame["kind"] == "actual"]
@@ -80,11 +81,21 @@ def quarters_against_years() -> pd.DataFrame:
         quarters = actual[(actual["company"] == year_row.company) & (actual["metric"] == year_row.metric)
                           & actual["fiscal_period"].isin(wanted)]
         total = quarters["usd"].sum() if len(quarters) == 4 else np.nan
+        rounding = _half_unit(year_row.stated_value, year_row.unit) + sum(
+            _half_unit(v, u) for v, u in zip(quarters["stated_value"], quarters["unit"]))
         rows.append({"company": year_row.company, "metric": year_row.metric,
                      "fiscal_year": year_row.fiscal_period, "year_usd": year_row.usd,
                      "quarters_usd": total, "quarters_found": len(quarters),
-                     "difference_percent": (total / year_row.usd - 1) * 100})
+                     "difference_percent": (total / year_row.usd - 1) * 100,
+                     "rounding_percent": 100 * rounding / year_row.usd})
     return pd.DataFrame(rows)
+
+
+def _half_unit(stated: str, unit: str) -> float:
+    """Half a unit of a figure's last digit as the file states it, in US dollars: '20' billion USD ->
+    0.5e9, '26.0' -> 0.05e9, '5767.3' million USD -> 0.05e6."""
+    decimals = len(stated.split(".")[1]) if "." in stated else 0
+    return units.to_si(0.5 * 10.0 ** -decimals, unit)
 
 
 def capex_by_year() -> pd.DataFrame:
@@ -125,7 +136,8 @@ def gigawatt_deals() -> pd.DataFrame:
     frame = deals()
     frame = frame[frame["gigawatts"].notna() & (frame["kind"] != "deployment")]
     return frame.sort_values("gigawatts", ascending=False)[
-        ["deal_id", "date", "parties", "gigawatts", "bound", "firmness", "usd_billion", "chip_family", "source_id"]
+        ["deal_id", "date", "parties", "gigawatts", "bound", "firmness", "usd_billion", "chip_family", "chip_vendor",
+         "source_id"]
     ].reset_index(drop=True)
 
 
@@ -161,7 +173,8 @@ def dollar_deals() -> pd.DataFrame:
     frame = deals()
     frame = frame[frame["usd"].notna()]
     return frame.sort_values("usd", ascending=False)[
-        ["deal_id", "date", "parties", "kind", "usd_billion", "gigawatts", "chip_family", "source_id"]
+        ["deal_id", "date", "parties", "kind", "usd_billion", "gigawatts", "bound", "firmness", "chip_family",
+         "chip_vendor", "source_id"]
     ].reset_index(drop=True)
 
 
@@ -190,12 +203,15 @@ def market_verdicts() -> pd.DataFrame:
     Columns: verdicts.COLUMNS (claim, claimed, public_figure, evidence_source_id, verdict, grade, why,
     holds_if), indexed by claim_id.
     """
+    from . import field  # field builds on this module
+
     checks = {
         "openai-50b-deal": lambda c: _deal_figure(c, "openai-amazon-2026-investment", "usd"),
         "openai-2gw-trainium": lambda c: _deal_figure(c, "openai-amazon-2026", "gigawatts", chip_word="Trainium"),
         "trainium-chips-deployed": lambda c: _deal_figure(
             c, "trainium2-fleet-2026-02", "chips", narrower=("Trainium2", "all three generations")),
         "claude-on-trainium2": lambda c: _deal_figure(c, "anthropic-trainium2-usage-2026-04", "chips"),
+        "nvidia-near-monopoly": lambda c: field.near_monopoly_finding(c),
     }
     claims = claims_for("01_market.ipynb")
     return verdict_table({claim_id: (claim, checks.get(claim_id, verdicts.default_finding)(claim))
@@ -248,18 +264,26 @@ def trainium_gigawatts_text() -> str:
     """The gigawatts of the headline deals whose chips are Trainium, by how each binds: '2 GW as
     stated and up to 5 GW'."""
     frame = gigawatt_deals()
-    frame = frame[frame["chip_family"].str.contains("Trainium", na=False)]
+    frame = frame[frame["chip_vendor"] == "AWS"]
     sums = frame.groupby("bound", sort=False)["gigawatts"].sum()
     return " and ".join(f"{g:g} GW as stated" if b == "exact" else f"{BOUND_WORDS[b]} {g:g} GW" for b, g in sums.items())
 
 
 def what_this_means() -> str:
     """The notebook's bottom line in one sentence, computed from the ledger."""
+    from . import field
+
     nvidia = quarterly("NVIDIA", "data_center_revenue").set_index("fiscal_period")["usd"]
     growth = year_over_year_percent(nvidia.rename("dc")).dropna()
     period, yoy = growth.index[-1], growth.iloc[-1]
-    trend = "grew" if yoy > 0 else "shrank"
-    tail = ("Trainium's gains are not, in public numbers, NVIDIA's losses" if yoy > 0 else
-            "NVIDIA's sales are falling while Trainium wins commitments")
-    return (f"What this means: Trainium has won gigawatt-scale commitments ({trainium_gigawatts_text()}), "
-            f"while NVIDIA's Data Center revenue {trend} {abs(yoy):.0f}% over the year to {period}: {tail}.")
+    share = field.nvidia_share_of_reported()
+    over_year = field.growth_over_year()
+    now, before = over_year.attrs["quarter"], over_year.attrs["year_before"]
+    change = share.at[now, "nvidia_share_percent"] - share.at[before, "nvidia_share_percent"]
+    moved = f"fell from {share.at[before, 'nvidia_share_percent']:.0f}% to {share.at[now, 'nvidia_share_percent']:.0f}%" \
+        if round(change) < 0 else f"held at {share.at[now, 'nvidia_share_percent']:.0f}%" if round(change) == 0 else \
+        f"rose from {share.at[before, 'nvidia_share_percent']:.0f}% to {share.at[now, 'nvidia_share_percent']:.0f}%"
+    return (f"What this means: Trainium has won gigawatt-scale commitments ({trainium_gigawatts_text()}) and "
+            f"NVIDIA's Data Center revenue still {'grew' if yoy > 0 else 'shrank'} {abs(yoy):.0f}% over the year to "
+            f"{period}; its share of the data-center revenue that chip makers report {moved} ({before} to {now}), "
+            "while Trainium's own revenue is not reported at all.")

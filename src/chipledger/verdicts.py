@@ -34,6 +34,10 @@ Verdicts: supported, partly supported, contradicted, not verifiable with public 
    that ratio would have the chip deliver more than its peak, given its rival's measured efficiency.
 4. Grade: the weakest kind of evidence the verdict rests on, strongest first: audited filing, company
    statement, vendor specification, press report, analyst estimate, peak-spec ceiling, model.
+5. A claim of several parts ("a dent in Nvidia's near monopoly": a near monopoly, and a dent in it) is
+   judged part by part, each by the rules above; like several values of one number, it is supported
+   only if every part is, contradicted only if every part is, not verifiable if any part is, and
+   partly supported otherwise.
 """
 
 from __future__ import annotations
@@ -144,6 +148,16 @@ def numbers_verdict(values: Iterable[float], claim: pd.Series, narrower_basis: b
         raise ValueError("no recomputed value to judge the claim by")
     verdict = found[0] if len(set(found)) == 1 else PARTLY
     return PARTLY if narrower_basis and verdict == SUPPORTED else verdict
+
+
+def parts_verdict(parts: Iterable[str]) -> str:
+    """Rule 5: the verdict on a claim of several parts, from each part's verdict."""
+    found = list(parts)
+    if not found or any(v not in VERDICTS for v in found):
+        raise ValueError(f"each part needs one of {VERDICTS}, got {found}")
+    if NOT_VERIFIABLE in found:
+        return NOT_VERIFIABLE
+    return found[0] if len(set(found)) == 1 else PARTLY
 
 
 def statement_verdict(says: str | Iterable[str] | None) -> str:

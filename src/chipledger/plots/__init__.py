@@ -7,6 +7,7 @@ Modules: base (style, colours, source notes, export), chips (02), market (01), s
 power (05, 06).
 """
 from .base import (
+    COMPANY_COLORS,
     DAGGER,
     DAGGER_NOTE,
     FIGURE_WIDTH_IN,
@@ -15,6 +16,7 @@ from .base import (
     VENDOR_COLORS,
     add_source_note,
     chip_colors,
+    company_color,
     export,
     new_figure,
     use_style,
@@ -32,8 +34,10 @@ from .market import (
     capex_chart,
     deals_chart,
     deployments_chart,
+    field_revenue_chart,
     nvidia_revenue_chart,
     scale_chart,
+    shares_chart,
 )
 from .power import (
     delivered_chart,
@@ -55,12 +59,13 @@ from .systems import (
 )
 
 __all__ = [
-    'DAGGER', 'DAGGER_NOTE', 'FIGURE_WIDTH_IN', 'NEUTRAL', 'OTHER_VENDORS', 'VENDOR_COLORS',
-    'add_source_note', 'advantage_chart', 'advantage_over_time_chart', 'aws_chart', 'capex_chart',
-    'chip_colors', 'compute_chart', 'deals_chart', 'delivered_chart', 'deployments_chart',
-    'domains_chart', 'export', 'gains_chart', 'interval_chart', 'matmul_chart',
-    'megawatt_sweep_chart', 'memory_chart', 'new_figure', 'nvidia_revenue_chart',
-    'perf_per_watt_chart', 'price_cut_chart', 'price_metric_chart', 'ratio_claims_chart',
-    'ridge_chart', 'roofline_fraction_chart', 'scale_chart', 'stated_vs_derived_chart',
-    'tornado_chart', 'traps_chart', 'use_style', 'vendor_color',
+    'COMPANY_COLORS', 'DAGGER', 'DAGGER_NOTE', 'FIGURE_WIDTH_IN', 'NEUTRAL', 'OTHER_VENDORS',
+    'VENDOR_COLORS', 'add_source_note', 'advantage_chart', 'advantage_over_time_chart', 'aws_chart',
+    'capex_chart', 'chip_colors', 'company_color', 'compute_chart', 'deals_chart',
+    'delivered_chart', 'deployments_chart', 'domains_chart', 'export', 'field_revenue_chart',
+    'gains_chart', 'interval_chart', 'matmul_chart', 'megawatt_sweep_chart', 'memory_chart',
+    'new_figure', 'nvidia_revenue_chart', 'perf_per_watt_chart', 'price_cut_chart',
+    'price_metric_chart', 'ratio_claims_chart', 'ridge_chart', 'roofline_fraction_chart',
+    'scale_chart', 'shares_chart', 'stated_vs_derived_chart', 'tornado_chart', 'traps_chart',
+    'use_style', 'vendor_color',
 ]

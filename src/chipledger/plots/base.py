@@ -26,6 +26,18 @@ def vendor_color(vendor: object) -> str:
     """AWS orange, NVIDIA green, any other chip maker the 'other vendors' colour."""
     return VENDOR_COLORS.get(str(vendor), OTHER_VENDORS)
 
+
+COMPANY_COLORS = {**VENDOR_COLORS, "Google": "#3A6FD8", "AMD": "#B5332E", "Broadcom": "#8E4FA8",
+                  "Broadcom custom": "#8E4FA8", "Marvell": "#138D90"}
+"""One colour per company where the market charts of notebook 01 tell the challengers apart (AWS and
+NVIDIA keep theirs)."""
+
+
+def company_color(company: object) -> str:
+    """The company's colour in the market charts; grey for none or an unknown company."""
+    return COMPANY_COLORS.get(str(company), NEUTRAL)
+
+
 NEUTRAL = "#7F7F7F"
 FIGURE_WIDTH_IN = 8.0
 

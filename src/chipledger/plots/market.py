@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from .base import NEUTRAL, VENDOR_COLORS, _hbars, _quarter_axis, add_source_note, new_figure
+from .base import NEUTRAL, VENDOR_COLORS, _hbars, _quarter_axis, add_source_note, company_color, new_figure
 
 
 def nvidia_revenue_chart(table: pd.DataFrame, growth_percent: pd.Series, sources: pd.DataFrame) -> Figure:
@@ -94,29 +97,34 @@ def capex_chart(quarters: pd.DataFrame, years: pd.DataFrame, sources: pd.DataFra
                                          "but not the same as the purchases line.")
 
 
-def _family_color(chip_family: object) -> str:
-    text = str(chip_family)
-    if "Trainium" in text:
-        return VENDOR_COLORS["AWS"]
-    if "NVIDIA" in text:
-        return VENDOR_COLORS["NVIDIA"]
-    return NEUTRAL
-
-
 def deals_chart(gigawatts: pd.DataFrame, dollars: pd.DataFrame, sources: pd.DataFrame) -> Figure:
-    """Deals in gigawatts (left) and in dollars (right), coloured by whose chips they buy."""
-    fig, (left, right) = new_figure(height_in=5.0, ncols=2)
-    labels = [f"{p}\n({d:%Y-%m})" for p, d in zip(gigawatts["parties"], gigawatts["date"])]
-    _hbars(left, labels, gigawatts["gigawatts"], [_family_color(c) for c in gigawatts["chip_family"]], "g")
-    left.set_xlabel("Gigawatts of capacity (as announced)")
-    left.tick_params(axis="y", labelsize=7)
-    labels = [f"{p}\n({k.replace('_', ' ')}, {d:%Y-%m})"
-              for p, k, d in zip(dollars["parties"], dollars["kind"], dollars["date"])]
-    _hbars(right, labels, dollars["usd_billion"], [_family_color(c) for c in dollars["chip_family"]], ",.0f")
-    right.set_xlabel("Billion USD (as announced; many are 'up to')")
-    right.tick_params(axis="y", labelsize=7)
-    fig.suptitle("The deals: gigawatts and dollars (orange: Trainium; green: NVIDIA; grey: other or none named)",
-                 x=0.0, ha="left", fontweight="bold", fontsize=10.5)
+    """Deals in gigawatts (left) and in dollars (right), coloured by whose chips they buy; a forecast or
+    a letter of intent is drawn hollow (a firm agreement or fact filled)."""
+    fig, (left, right) = new_figure(height_in=9.0, nrows=2)
+    for ax, frame, column, fmt, xlabel in (
+            (left, gigawatts, "gigawatts", "g", "Gigawatts of capacity (as announced)"),
+            (right, dollars, "usd_billion", ",.0f", "Billion USD (as announced; many are 'up to')")):
+        bounds = {"up_to": "up to ", "at_least": "at least ", "about": "about ", "exact": ""}
+        labels = [f"{p} ({d:%Y-%m}{', ' + f.replace('_', ' ') if f in ('forecast', 'letter_of_intent') else ''})"
+                  for p, d, f in zip(frame["parties"], frame["date"], frame["firmness"])]
+        colors = [company_color(v) for v in frame["chip_vendor"]]
+        _hbars(ax, labels, frame[column], colors, fmt)
+        for bar, color, firmness in zip(ax.patches, colors, frame["firmness"]):
+            if firmness in ("forecast", "letter_of_intent"):
+                bar.set_facecolor("white")
+                bar.set_edgecolor(color)
+                bar.set_linewidth(1.5)
+        for text, bound in zip(ax.texts, frame["bound"]):
+            text.set_text(bounds[bound] + text.get_text())
+        ax.set_xlabel(xlabel)
+        ax.tick_params(axis="y", labelsize=7)
+    vendors = list(dict.fromkeys(v for v in pd.concat([gigawatts["chip_vendor"], dollars["chip_vendor"]]) if v != "none"))
+    handles = [Patch(color=company_color(v), label=v) for v in vendors] + [
+        Patch(facecolor="white", edgecolor="#333333", label="forecast or letter of intent"),
+        Patch(color=NEUTRAL, label="no chips named")]
+    left.legend(handles=handles, loc="lower right", fontsize=7, title="Whose chips", title_fontsize=7.5)
+    fig.suptitle("The deals: gigawatts and dollars, by whose chips they buy", x=0.0, ha="left", fontweight="bold",
+                 fontsize=10.5)
     return add_source_note(fig, sources)
 
 
@@ -134,4 +142,73 @@ def deployments_chart(statements: pd.DataFrame, claims: pd.DataFrame, sources: p
     ax.set_ylim(bottom=0)
     ax.legend(fontsize=7, loc="lower right")
     ax.set_title("Trainium deployments as each party stated them")
+    return add_source_note(fig, sources)
+
+
+# --- the rest of the field ----------------------------------------------------------------------------
+
+def field_revenue_chart(table: pd.DataFrame, statements: pd.DataFrame, sources: pd.DataFrame) -> Figure:
+    """The four data-center revenue lines by calendar quarter (billion USD, lines), with Amazon's chips
+    run-rate statements as a quarter of the stated annual rate (hollow diamonds: not revenue)."""
+    fig, ax = new_figure(height_in=4.8)
+    quarters = list(table.index)
+    positions = {q: i for i, q in enumerate(quarters)}
+    for line in table.columns:
+        company = line.split()[0]
+        series = table[line].dropna()
+        ax.plot([positions[q] for q in series.index], series.to_numpy(), marker="o", markersize=3.5,
+                linewidth=1.6, color=company_color(company), label=line)
+    rates = statements[statements["metric"].isin(["chips_revenue_run_rate", "trainium2_revenue_run_rate"])]
+    rates = rates[rates["calendar_quarter"].isin(positions)]
+    for _, row in rates.iterrows():
+        x, y = positions[row["calendar_quarter"]], row["usd"] / 4 / 1e9
+        ax.plot([x], [y], marker="D", markersize=7, markerfacecolor="white", markeredgewidth=1.5,
+                color=company_color("AWS"), linestyle="none")
+        what = "chips" if row["metric"] == "chips_revenue_run_rate" else "Trainium2"
+        ax.annotate(f"{what}: >${row['usd'] / 1e9:,.0f}B/yr", (x, y), xytext=(0, -13), textcoords="offset points",
+                    ha="center", va="top", fontsize=6.5, color=company_color("AWS"))
+    ax.plot([], [], marker="D", markerfacecolor="white", color=company_color("AWS"), linestyle="none",
+            label="Amazon's stated annual run rate ÷ 4 (not revenue)")
+    _quarter_axis(ax, quarters)
+    ax.set_yscale("log")
+    ax.set_ylim(bottom=0.3)
+    ax.margins(x=0.06)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.set_ylabel("Billion USD per quarter (log scale)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, fontsize=7, frameon=False)
+    ax.set_title("Who else sells AI chips: data-center revenue by calendar quarter")
+    return add_source_note(fig, sources, "Each fiscal quarter is placed in the calendar quarter holding its middle day. "
+                                         "AMD's and Marvell's lines include non-AI chips.")
+
+
+def shares_chart(shares: pd.DataFrame, line_percent: float, sources: pd.DataFrame) -> Figure:
+    """NVIDIA's share in each analyst estimate, one row per estimate, grouped by scope, with our
+    near-monopoly line; hollow markers for forecasts."""
+    fig, ax = new_figure(height_in=4.6)
+    order = {"gpus": 0, "gpu_servers": 1, "all_accelerators": 2, "ai_servers": 3, "asics": 4}
+    shares = shares.assign(_order=shares["scope"].map(order)).sort_values(["_order", "year"], ascending=[True, False])
+    shares = shares.reset_index(drop=True)
+    scopes = list(dict.fromkeys(shares["scope_words"]))
+    palette = dict(zip(scopes, ["#1B4F72", "#6C3483", "#A04000", "#117864", "#7B7D7D"]))
+    bound_words = {"about": "about ", "at_least": "over ", "up_to": "nearly ", "exact": ""}
+    for y, row in shares.iterrows():
+        color = palette[row["scope_words"]]
+        filled = row["kind"] == "estimate"
+        ax.plot([row["share_percent"]], [y], marker="o", markersize=8, color=color,
+                markerfacecolor=color if filled else "white", markeredgewidth=1.5, linestyle="none")
+        ax.annotate(f"{bound_words[row['bound']]}{row['share_percent']:g}%", (row["share_percent"], y), xytext=(7, 0),
+                    textcoords="offset points", va="center", fontsize=7.5)
+    labels = [f"{r.analyst}, {r.year} ({r.measure_words})" for r in shares.itertuples()]
+    ax.set_yticks(range(len(shares)), labels, fontsize=7.5)
+    ax.axvline(line_percent, color="#333333", linestyle="--", linewidth=0.9)
+    ax.annotate(f"near-monopoly line: {line_percent:.0f}% (our reading)", (line_percent, -0.55), xytext=(-4, 0),
+                textcoords="offset points", ha="right", va="center", fontsize=7, color="#333333")
+    ax.set_ylim(len(shares) - 0.5, -0.9)
+    ax.set_xlim(40, 105)
+    ax.set_xlabel("NVIDIA's share (%)")
+    handles = [Line2D([], [], marker="o", color=palette[s], linestyle="none", label=s) for s in scopes]
+    handles.append(Line2D([], [], marker="o", color="#333333", markerfacecolor="white", linestyle="none",
+                          label="forecast (hollow)"))
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)
+    ax.set_title("NVIDIA's share, by analyst and by what is counted")
     return add_source_note(fig, sources)
