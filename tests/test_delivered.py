@@ -7,10 +7,10 @@ import csv
 import re
 
 import pytest
+from conftest import DATA
 
 import chipledger
 from chipledger import DataError, delivered, power
-from conftest import DATA
 
 
 def csv_row(benchmark_id: str) -> dict[str, str]:

@@ -8,11 +8,11 @@ import datetime as dt
 import re
 
 import pytest
+from conftest import DATA
+from test_bad_input import refused, where
 
 import chipledger
 from chipledger import field, verdicts
-from conftest import DATA
-from test_bad_input import refused, where
 
 
 def ledger_value(company: str, metric: str, period: str) -> float:

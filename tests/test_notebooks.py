@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
 from conftest import REPO
 
 MIN_CHARTS = {"00_overview.ipynb": 4, "01_market.ipynb": 5, "02_chips.ipynb": 4, "03_systems.ipynb": 3, "04_cloud_costs.ipynb": 4,

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-
+from test_bad_input import refused, where
 
 from chipledger import inference, power
-from test_bad_input import refused, where
 
 
 def test_two_gigawatts_at_central_values_match_the_formula():

@@ -12,12 +12,12 @@ import threading
 import time
 from pathlib import Path
 
+import make_price_fixtures
+import make_sec_fixtures
 import pytest
 from werkzeug.wrappers import Response
 
 import chipledger
-import make_price_fixtures
-import make_sec_fixtures
 from chipledger import costs, refresh, units
 
 INDEX = "/offers/v1.0/aws/index.json"

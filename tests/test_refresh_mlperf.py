@@ -10,10 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import make_mlperf_fixtures as fixtures
 import pytest
 
 import chipledger
-import make_mlperf_fixtures as fixtures
 from chipledger import delivered, refresh
 from chipledger.refresh import mlperf
 

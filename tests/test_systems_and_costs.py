@@ -7,11 +7,10 @@ import re
 
 import pandas as pd
 import pytest
+from test_bad_input import refused, where
 
 import chipledger
 from chipledger import costs, metrics, systems
-from test_bad_input import refused, where
-
 
 # --- metrics, worked by hand --------------------------------------------------------------------
 

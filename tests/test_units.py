@@ -2,9 +2,9 @@ import json
 import math
 
 import pytest
+from conftest import DATA
 
 from chipledger import units
-from conftest import DATA
 
 
 def test_gib_is_not_gb():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data, metrics, units, verdicts
+from . import data, fmt, metrics, units, verdicts
 
 # column of specs() -> (heading shown to readers, unit it is shown in)
 READABLE = {
@@ -139,6 +139,42 @@ def disagreements(relative_tolerance: float = 0.005) -> pd.DataFrame:
     columns = key + ["value", "unit", "chips_in_figure", "basis", "si_value", "preferred", "preferred_because",
                      "source_id", "spread_percent"]
     return rows[columns].rename(columns={"si_value": "per_chip_si"}).reset_index(drop=True)
+
+
+def disagreement_summary(relative_tolerance: float = 0.005) -> pd.DataFrame:
+    """One row per disagreement (a chip figure on which sources differ by more than
+    `relative_tolerance` per chip): the lowest and highest value per chip in the figure's usual unit,
+    how many sources, the value used, its source and why the rule chose it.
+
+    Columns (index: chip, figure): lowest, highest, spread_percent, sources, used, used_source_id,
+    used_because.
+    """
+    rows = disagreements(relative_tolerance)
+    chips_named = data.load("chips").set_index("chip_id")["name"]
+    out = []
+    for (chip, metric, precision, sparsity), group in rows.groupby(["chip_id", "metric", "precision", "sparsity"],
+                                                                   sort=False):
+        used = group[group["preferred"]].iloc[0]
+        show = _FIGURE_FORMAT.get(metric, fmt.number)
+        label = " ".join(w for w in (precision.upper() if precision else "", sparsity if sparsity else "",
+                                     _METRIC_WORDS.get(metric, metric.replace("_", " "))) if w)
+        out.append({"chip": chips_named[chip], "figure": label, "lowest": show(group["per_chip_si"].min()),
+                    "highest": show(group["per_chip_si"].max()), "spread_percent": float(group["spread_percent"].iloc[0]),
+                    "sources": int(group["source_id"].nunique()), "used": show(used["per_chip_si"]),
+                    "used_source_id": used["source_id"], "used_because": used["preferred_because"]})
+    return pd.DataFrame(out).set_index(["chip", "figure"])
+
+
+def figure_text(metric: str, si_value: float) -> str:
+    """A chip figure in SI units as people quote it: ('peak_flops', 2.25e15) -> '2.25 PFLOPS'."""
+    return _FIGURE_FORMAT.get(metric, fmt.number)(si_value)
+
+
+_FIGURE_FORMAT = {"peak_flops": fmt.flops, "peak_ops": lambda v: f"{fmt.number(v / 1e12)} TOPS",
+                  "hbm_capacity": fmt.gib, "hbm_bandwidth": fmt.bandwidth, "scaleup_bandwidth": fmt.bandwidth,
+                  "tdp": fmt.watts}
+_METRIC_WORDS = {"peak_flops": "peak", "peak_ops": "peak", "hbm_capacity": "HBM capacity",
+                 "hbm_bandwidth": "HBM bandwidth", "scaleup_bandwidth": "scale-up bandwidth", "tdp": "power (TDP)"}
 
 
 def unstated_sparsity() -> pd.DataFrame:

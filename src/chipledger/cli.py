@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ledger at {data.data_dir()} is valid: {sum(counts.values())} rows ({summary})")
         return 0
 
-    from . import data, refresh as refresher
+    from . import data
+    from . import refresh as refresher
 
     try:
         summary = refresher.run(args.kind, args.regions or ["us-east-1"] if args.kind == "aws-prices" else (),

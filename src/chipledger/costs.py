@@ -8,7 +8,6 @@ systems.derived_totals() (chips x the chip's preferred figures).
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import data, metrics, systems, verdicts

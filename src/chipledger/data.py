@@ -14,10 +14,9 @@ import json
 import math
 import os
 import re
+import sys
 from collections import defaultdict
 from pathlib import Path
-
-import sys
 
 # jsonschema, which Frictionless uses to check datapackage.json, imports rfc3987_syntax when it is
 # installed (Jupyter brings it) and compiles about 40 grammars at import: 0.9 s on every first
@@ -662,6 +661,24 @@ def spec_provenance() -> pd.DataFrame:
                            & (figures["sparsity"] == sparsity)].set_index("chip_id")
             out.loc[rows.index, column] = rows["source_id"].map(copies).astype(str)
     return out
+
+
+def spec_sources(columns: list[str], chip_ids=None) -> pd.DataFrame:
+    """The documents behind the preferred figures of some specs() columns (for some chips): what a
+    chart drawing those columns rests on, and nothing else. Columns: chip_id, column, source_id."""
+    figures = chip_figures()
+    rows = []
+    for column in columns:
+        metric, precisions, sparsity = SPEC_COLUMNS[column]
+        taken = set()
+        for precision in precisions:  # the first precision listed wins, as in specs()
+            part = figures[(figures["metric"] == metric) & (figures["precision"] == precision)
+                           & (figures["sparsity"] == sparsity) & ~figures["chip_id"].isin(taken)]
+            if chip_ids is not None:
+                part = part[part["chip_id"].isin(list(chip_ids))]
+            rows += [{"chip_id": c, "column": column, "source_id": s} for c, s in zip(part["chip_id"], part["source_id"])]
+            taken |= set(part["chip_id"])
+    return pd.DataFrame(rows, columns=["chip_id", "column", "source_id"])
 
 
 WEAK_COPIES = ("compilation", "summary")

@@ -178,12 +178,22 @@ def dollar_deals() -> pd.DataFrame:
     ].reset_index(drop=True)
 
 
+DEPLOYMENT_SERIES = {"trainium2-fleet-2025-12": "all Trainium2 chips (Amazon)",
+                     "trainium2-fleet-2026-02": "all Trainium2 chips (Amazon)",
+                     "project-rainier": "Project Rainier (Amazon, AWS)",
+                     "anthropic-trainium2-1m-target-2025": "Trainium2 chips running Claude",
+                     "anthropic-trainium2-usage-2026-04": "Trainium2 chips running Claude"}
+"""What each deployment statement counts, in words: the series a chart draws it in."""
+
+
 def deployment_statements() -> pd.DataFrame:
-    """Every statement of a Trainium chip count (deployments), oldest first, with each party's words."""
+    """Every statement of a Trainium chip count (deployments), oldest first, with each party's words,
+    what it counts (`series`) and whether it is a fact or a forecast (`firmness`)."""
     frame = deals(preferred_only=False)
     rows = frame[(frame["kind"] == "deployment") & frame["chips"].notna()]
+    rows = rows.assign(series=rows["deal_id"].map(DEPLOYMENT_SERIES).fillna(rows["description"]))
     return rows.sort_values(["date", "deal_id"])[
-        ["date", "deal_id", "parties", "chips", "chip_family", "source_id", "quote"]
+        ["date", "series", "deal_id", "parties", "chips", "bound", "firmness", "chip_family", "source_id", "quote"]
     ].reset_index(drop=True)
 
 

@@ -37,7 +37,9 @@ def assumptions() -> pd.DataFrame:
     table = data.load("assumptions").set_index("assumption_id")
     rows = chip_power_w()
     extra = rows.rename(index=lambda c: f"chip_power_w:{c}")[["low", "central", "high", "source_id"]]
-    extra = extra.assign(unit="W", description="chip power", rationale="see chip_power_w()")
+    names = data.load("chips").set_index("chip_id")["name"]
+    extra = extra.assign(unit="W", description=[f"{names.get(c, c)} chip power" for c in rows.index],
+                         rationale="see chip_power_w()")
     measured = delivered.measured_efficiency()
     medians = measured[measured["vendor"] == "NVIDIA"]["median"]
     fraction = pd.DataFrame({"low": [medians.min()], "central": [medians.median()], "high": [medians.max()],
@@ -66,9 +68,12 @@ def chip_power_w() -> pd.DataFrame:
 
 
 def _table(ids: list[str], table: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The low/central/high rows of `ids`, from `table` (assumptions()) or a fresh assumptions()."""
+    """The low/central/high rows of `ids` (floats) with each one's description and source_id, from
+    `table` (assumptions()) or a fresh assumptions()."""
     table = assumptions() if table is None else table
-    return table.loc[ids, ["low", "central", "high"]].astype(float)
+    rows = table.loc[ids]
+    return rows[["low", "central", "high"]].astype(float).assign(description=rows["description"],
+                                                                  source_id=rows["source_id"])
 
 
 def perf_per_watt() -> pd.DataFrame:
@@ -321,7 +326,7 @@ def _price_per_power_finding(claim: pd.Series) -> verdicts.Finding:
     systems = data.load("systems").set_index("system_id")
     trn3_priced = prices["system_id"].map(systems["chip_id"]).eq("trainium3").any()
     lo, hi = match["trainium3_w_to_match"].min(), match["trainium3_w_to_match"].max()
-    why = (f"'Price per power' needs a Trainium3 price and power; AWS publishes neither"
+    why = ("'Price per power' needs a Trainium3 price and power; AWS publishes neither"
            + (" (a Trn3 price is now in the ledger: this check uses only power)" if trn3_priced else "")
            + f". At peak, Trainium3's dense 8-bit compute per watt equals Blackwell's ({', '.join(match['chip'])} at their "
            f"official TDPs) only if it draws {lo:,.0f} to {hi:,.0f} W; the estimates of its power are "

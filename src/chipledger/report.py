@@ -3,27 +3,33 @@ HTML report in build/report/ (index.html and one page per notebook, self-contain
 or style is fetched from the network, so it opens offline from disk or any static server).
 
 Each notebook runs in a fresh kernel from notebooks/ with CHIPLEDGER_FIGURES set, so that
-`plots.export` writes PNG and SVG files. A notebook is rewritten only when its content changed, and
-through a temporary file and an atomic rename (files.replace_atomically), so a failed run never
-leaves half a notebook.
+`plots.export` writes PNG and SVG files; $CHIPLEDGER_WORKERS notebooks (default: 2, at most the number
+of cores) run at once, each in its own process. Kernels talk over local IPC sockets in a temporary
+folder where the system has them (no TCP port, so no "running over TCP without encryption" warning).
+A notebook is rewritten only when its content changed, and through a temporary file and an atomic
+rename (files.replace_atomically), so a failed run never leaves half a notebook; if any notebook
+fails, none is rewritten.
+
+The report's pages put each code cell in a folded <details> element (no script needed), show verdicts
+as coloured labels with their grade, and add two pages of their own: every source and how it was read
+(sources.html), and how verdicts are decided (verdicts.html, from the README's section).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-
-import html
-import re
 
 import nbformat
 from nbclient import NotebookClient
-from nbconvert import HTMLExporter
 from nbclient.exceptions import CellExecutionError
 
 from .files import replace_atomically
+from .site import build_html  # noqa: F401 (the report's pages; tests build them alone)
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -37,10 +43,19 @@ README_IMAGES = ROOT / "docs" / "img"
 
 def execute(path: Path, figures_dir: Path = FIGURES, timeout_s: int = 600) -> nbformat.NotebookNode:
     """Runs one notebook top to bottom in a fresh kernel; returns it with its new outputs."""
+    from jupyter_client.manager import KernelManager
+
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=timeout_s, kernel_name=KERNEL, record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    client.execute(env={**os.environ, "CHIPLEDGER_FIGURES": str(figures_dir)})
+    with tempfile.TemporaryDirectory(prefix="chipledger-kernel-") as sockets:
+        km = (KernelManager(kernel_name=KERNEL, transport="ipc", ip=str(Path(sockets) / "kernel"))
+              if os.name == "posix" else KernelManager(kernel_name=KERNEL))
+        client = NotebookClient(notebook, km=km, timeout=timeout_s, kernel_name=KERNEL, record_timing=False,
+                                resources={"metadata": {"path": str(path.parent)}})
+        try:
+            client.execute(env={**os.environ, "CHIPLEDGER_FIGURES": str(figures_dir)})
+        finally:
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
     # Keep what a re-run reproduces on any machine: no interpreter version, no timings.
     notebook.metadata.pop("widgets", None)
     notebook.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
@@ -51,19 +66,45 @@ def execute(path: Path, figures_dir: Path = FIGURES, timeout_s: int = 600) -> nb
     return notebook
 
 
+def _run(path: Path) -> tuple[str | None, str, float]:
+    """(the executed notebook as text, or None; the error; seconds): one worker's job."""
+    started = time.perf_counter()
+    try:
+        return nbformat.writes(execute(path)) + "\n", "", time.perf_counter() - started
+    except CellExecutionError as error:
+        return None, str(error), time.perf_counter() - started
+
+
+def workers() -> int:
+    """How many notebooks run at once: $CHIPLEDGER_WORKERS, else 2, never more than the cores."""
+    wanted = os.environ.get("CHIPLEDGER_WORKERS", "2")
+    if not wanted.isdigit() or int(wanted) < 1:
+        raise SystemExit(f"CHIPLEDGER_WORKERS: value {wanted!r} is not a whole number of at least 1")
+    return max(1, min(int(wanted), os.cpu_count() or 1))
+
+
+def execute_all(paths: list[Path]) -> int:
+    """Runs the notebooks in parallel; rewrites them only if every one ran. Returns an exit code."""
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=min(workers(), len(paths))) as pool:
+        results = list(pool.map(_run, paths))
+    failed = [(path, error) for path, (text, error, _) in zip(paths, results) if text is None]
+    for path, error in failed:
+        print(f"{path.relative_to(ROOT)}: a cell failed; no notebook was rewritten.\n{error}", file=sys.stderr)
+    if failed:
+        return 1
+    for path, (text, _, seconds) in zip(paths, results):
+        changed = replace_atomically(path, text.encode("utf-8"))
+        print(f"{path.relative_to(ROOT)}: executed in {seconds:.1f} s, {'updated' if changed else 'unchanged'}")
+    print(f"notebooks: {len(paths)} in {time.perf_counter() - started:.1f} s with {min(workers(), len(paths))} workers")
+    return 0
+
+
 def main() -> int:
     FIGURES.mkdir(parents=True, exist_ok=True)
-    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
-        started = time.perf_counter()
-        try:
-            notebook = execute(path)
-        except CellExecutionError as error:
-            print(f"{path.relative_to(ROOT)}: a cell failed; the notebook was left as it was.\n{error}",
-                  file=sys.stderr)
-            return 1
-        changed = replace_atomically(path, (nbformat.writes(notebook) + "\n").encode("utf-8"))
-        seconds = time.perf_counter() - started
-        print(f"{path.relative_to(ROOT)}: executed in {seconds:.1f} s, {'updated' if changed else 'unchanged'}")
+    code = execute_all(sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")))
+    if code:
+        return code
     pages = build_html(sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")), HTML)
     print(f"report: {HTML.relative_to(ROOT)}/ ({len(pages)} pages; open index.html)")
     if update_readme_claims(ROOT / "README.md"):
@@ -75,82 +116,6 @@ def main() -> int:
           f"{len(list(FIGURES.glob('*.svg')))} SVG)")
     return 0
 
-
-
-# --- the HTML report -----------------------------------------------------------------------------
-
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 0;
-       color: #222; line-height: 1.45; }
-nav { background: #232f3e; padding: 0.6em 1.2em; position: sticky; top: 0; z-index: 2; }
-nav a { color: #fff; margin-right: 1.1em; text-decoration: none; font-size: 0.92em; }
-nav a.current { border-bottom: 2px solid #e47911; }
-main { max-width: 1100px; margin: 0 auto; padding: 1em 1.5em 4em; }
-img { max-width: 100%; height: auto; }
-table.dataframe { border-collapse: collapse; font-size: 0.8em; margin: 0.5em 0; display: block; overflow-x: auto; }
-table.dataframe th, table.dataframe td { border: 1px solid #ddd; padding: 0.25em 0.5em; vertical-align: top; }
-table.dataframe thead th { background: #f3f3f3; }
-.input_area pre, .highlight pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; font-size: 0.8em; }
-.output_stream pre, .output_text pre { white-space: pre-wrap; font-size: 0.85em; }
-.anchor-link { visibility: hidden; margin-left: 0.3em; text-decoration: none; }
-h1:hover .anchor-link, h2:hover .anchor-link { visibility: visible; }
-footer { color: #666; font-size: 0.8em; margin-top: 3em; }
-"""
-
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} · chipledger</title>
-<link rel="icon" href="data:,">
-<style>{css}</style>
-</head>
-<body>
-<nav>{nav}</nav>
-<main>
-{body}
-<footer>chipledger: every number from data/ with its source. Generated from notebooks/{notebook}.</footer>
-</main>
-</body>
-</html>
-"""
-
-_URL = re.compile(r'(?<![="\'])(https?://[^\s<>"\']+)')  # a bare URL, not one inside an attribute
-_NOTEBOOK = re.compile(r"\b(\d\d_[a-z_]+)\.ipynb(#[A-Za-z0-9-]+)?")
-
-
-def _title(notebook: nbformat.NotebookNode, fallback: str) -> str:
-    first = notebook.cells[0].source.splitlines()[0] if notebook.cells else ""
-    return first.lstrip("# ").strip() or fallback
-
-
-def build_html(paths: list[Path], out: Path) -> list[Path]:
-    """Writes one page per notebook and index.html (the overview) into `out`; returns the pages.
-
-    Pages use nbconvert's basic template (no scripts) inside our own page with inline CSS; charts are
-    embedded as data URIs; URLs in outputs become links, and notebook names links to their pages.
-    """
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    notebooks = {path.stem: nbformat.read(path, as_version=4) for path in paths}
-    titles = {stem: _title(nb, stem) for stem, nb in notebooks.items()}
-    pages = []
-    for stem, notebook in notebooks.items():
-        body, _ = exporter.from_notebook_node(notebook)
-        body = _URL.sub(r'<a href="\1">\1</a>', body)
-        body = body.replace('<img src="data:image/png', '<img alt="chart (see the source note under it)" src="data:image/png')
-        body = _NOTEBOOK.sub(lambda m: f'<a href="{m.group(1)}.html{m.group(2) or ""}">{m.group(0)}</a>'
-                             if m.group(1) in notebooks else m.group(0), body)
-        for name in ([f"{stem}.html", "index.html"] if stem.startswith("00_") else [f"{stem}.html"]):
-            nav = "".join(
-                f'<a href="{other}.html"{" class=current" if other == stem else ""}>{html.escape(t.split(":")[0])}</a>'
-                for other, t in titles.items())
-            page = PAGE.format(title=html.escape(titles[stem]), css=CSS, nav=nav, body=body, notebook=f"{stem}.ipynb")
-            replace_atomically(out / name, page.encode("utf-8"))
-            pages.append(out / name)
-    return pages
 
 
 CLAIMS_START, CLAIMS_END = "<!-- claims table: written by make report -->", "<!-- end of claims table -->"

@@ -58,7 +58,10 @@ def summarise(values: np.ndarray) -> pd.Series:
 
 def sensitivity(model: Model, assumptions: pd.DataFrame) -> pd.DataFrame:
     """One-at-a-time swings: the output with each assumption at its low and at its high end, all
-    others central, sorted by the size of the swing (a tornado chart's rows)."""
+    others central, sorted by the size of the swing (a tornado chart's rows). Columns: at_low,
+    at_high, swing, description (the assumption in words, where the table has one), central_output
+    (the output with every assumption central: the tornado's centre, which is not the median of a
+    simulation when an assumption's range is lopsided)."""
     base = central(assumptions)
     centre = float(np.asarray(model(base))[0])
     rows = []
@@ -69,7 +72,8 @@ def sensitivity(model: Model, assumptions: pd.DataFrame) -> pd.DataFrame:
             inputs[assumption_id] = np.array([float(row[end])])
             ends[end] = float(np.asarray(model(inputs))[0])
         rows.append({"assumption_id": assumption_id, "at_low": ends["low"], "at_high": ends["high"],
-                     "swing": abs(ends["high"] - ends["low"])})
+                     "swing": abs(ends["high"] - ends["low"]),
+                     "description": row.get("description", assumption_id) if hasattr(row, "get") else assumption_id})
     table = pd.DataFrame(rows).set_index("assumption_id")
     table["central_output"] = centre
     return table[table["swing"] > 0].sort_values("swing", ascending=False)

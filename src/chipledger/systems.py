@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import data, units, verdicts
+from . import data, verdicts
 
 # derived total column -> (specs() column, metric, precisions a stated total may name, sparsity)
 TOTALS = {
@@ -23,6 +23,12 @@ TOTALS = {
     "hbm_bandwidth_bytes_per_s": ("hbm_bandwidth_bytes_per_s", "hbm_bandwidth", ("",), ""),
     "scaleup_bandwidth_bytes_per_s": ("scaleup_bandwidth_bytes_per_s", "scaleup_bandwidth", ("",), ""),
 }
+TOTAL_WORDS = {"bf16_dense_flops": "dense BF16 compute", "fp8_dense_flops": "dense FP8 compute",
+               "fp4_dense_flops": "dense FP4 compute", "bf16_sparse_flops": "sparse BF16 compute",
+               "fp8_sparse_flops": "sparse FP8 compute", "fp4_sparse_flops": "sparse FP4 compute",
+               "hbm_bytes": "HBM capacity", "hbm_bandwidth_bytes_per_s": "HBM bandwidth",
+               "scaleup_bandwidth_bytes_per_s": "scale-up bandwidth"}
+"""Each total in the words a reader uses."""
 
 
 def derived_totals() -> pd.DataFrame:

@@ -50,6 +50,7 @@ def use_style() -> None:
         "savefig.dpi": 150,
         "savefig.bbox": "tight",
         "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
         "axes.titlesize": 12,
         "axes.titlelocation": "left",
         "svg.hashsalt": "chipledger",  # stable element ids, so SVG files do not change between runs
@@ -134,8 +135,10 @@ def _hbars(ax, labels: list[str], values: pd.Series, colors: list[str], number_f
     weak = weak or [False] * len(labels)
     for y, value, dagger in zip(positions, values, weak):
         text = "not published" if pd.isna(value) else format(value, number_format) + (DAGGER if dagger else "")
-        ax.annotate(text, (0 if pd.isna(value) else value, y), xytext=(3, 0),
-                    textcoords="offset points", va="center", fontsize=7.5, color="#333333")
+        negative = not pd.isna(value) and value < 0
+        ax.annotate(text, (0 if pd.isna(value) else value, y), xytext=(-3 if negative else 3, 0),
+                    textcoords="offset points", va="center", ha="right" if negative else "left",
+                    fontsize=7.5, color="#333333")
     ax.grid(axis="y", visible=False)
     ax.margins(x=0.18)
 
@@ -150,7 +153,7 @@ def _legend(fig: Figure, vendors=None) -> None:
     handles = [Patch(color=c, label=v) for v, c in VENDOR_COLORS.items()]
     if vendors is not None and any(str(v) not in VENDOR_COLORS for v in vendors):
         handles.append(Patch(color=OTHER_VENDORS, label="other vendors"))
-    fig.legend(handles=handles, loc="outside upper right", ncols=len(handles), frameon=False)
+    fig.legend(handles=handles, loc="outside right upper", frameon=False, fontsize=8)
 
 
 def _weak(provenance: pd.DataFrame | None, chips: pd.Index, column: str) -> list[bool]:
@@ -175,6 +178,74 @@ def _quarter_axis(ax, labels: list[str]) -> None:
 
 
 def _chip_vendor_colors(frame: pd.DataFrame) -> list[str]:
-    return [VENDOR_COLORS.get(v, NEUTRAL) for v in frame["chip_vendor"]]
+    return [vendor_color(v) for v in frame["chip_vendor"]]
 
 
+def short_system_name(name: str) -> str:
+    """A system's name as a chart label: 'Amazon EC2 Trn2 UltraServer (u-trn2x64)' -> 'Trn2 UltraServer',
+    'NVIDIA GB200 NVL72' stays; the parenthesis and the 'Amazon EC2 ' prefix go."""
+    import re
+
+    text = re.sub(r"\s*\(.*?\)", "", " ".join(str(name).split()))
+    return text.removeprefix("Amazon EC2 ").strip()
+
+
+
+
+_CANDIDATE_OFFSETS = [(7, 0), (-7, 0), (8, 11), (-8, 11), (8, -11), (-8, -11)] + [
+    (sign_x * dx, sign_y * dy) for dy in (22, 34, 46, 58) for dx in (10, 24) for sign_y in (1, -1) for sign_x in (1, -1)]
+
+
+def place_labels(ax, xs, ys, texts, fontsize: float = 7.5) -> list:
+    """Labels next to scatter points without overlapping one another or the points: each label takes
+    the first offset (points) of a fixed list at which its box touches no label placed before it and
+    no point; points at the same place share one label ('B200, GB200'). Returns the annotations."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    fig = ax.figure
+    if fig.canvas is None or not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()  # lay the figure out first, so boxes are where they will be drawn
+    renderer = fig.canvas.get_renderer()
+    points = [(x, y, t) for x, y, t in zip(xs, ys, texts) if pd.notna(x) and pd.notna(y)]
+    merged: list[list] = []
+    for x, y, text in points:
+        px, py = ax.transData.transform((x, y))
+        for group in merged:
+            gx, gy = ax.transData.transform((group[0], group[1]))
+            if abs(gx - px) < 4 and abs(gy - py) < 4:
+                group[2].append(text)
+                break
+        else:
+            merged.append([x, y, [text]])
+    taken = [Bbox.from_bounds(*(ax.transData.transform((x, y)) - 5), 10, 10) for x, y, _ in merged]
+    axes_box = ax.get_window_extent(renderer)
+    annotations = []
+
+    def overlap(a, b) -> float:
+        width, height = min(a.x1, b.x1) - max(a.x0, b.x0), min(a.y1, b.y1) - max(a.y0, b.y0)
+        return width * height if width > 0 and height > 0 else 0.0
+
+    for x, y, names in merged:
+        best = None
+        for rank, (dx, dy) in enumerate(_CANDIDATE_OFFSETS):
+            leader = {"arrowprops": {"arrowstyle": "-", "color": "#888888", "linewidth": 0.6,
+                                     "shrinkA": 0, "shrinkB": 4}} if rank >= 2 else {}
+            note = ax.annotate(", ".join(names), (x, y), xytext=(dx, dy), textcoords="offset points",
+                               ha="left" if dx > 0 else "right", va="center", fontsize=fontsize, **leader)
+            note.set_in_layout(False)  # placed for this layout: it must not change it
+            box = note.get_window_extent(renderer)
+            outside = box.width * box.height - overlap(box, axes_box)
+            penalty = 1000 * sum(overlap(box, other) for other in taken) + 20 * outside + rank  # near, if clear
+            if best is None or penalty < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (penalty, note, box)
+            else:
+                note.remove()
+            if penalty <= rank:  # touches nothing: take the nearest such place
+                break
+        taken.append(best[2])
+        annotations.append(best[1])
+    return annotations

@@ -17,14 +17,15 @@ from .base import (
     _weak_note,
     add_source_note,
     new_figure,
+    place_labels,
 )
 
 
 def compute_chart(specs: pd.DataFrame, sources: pd.DataFrame, provenance: pd.DataFrame | None = None) -> Figure:
     """Dense peak compute per chip at BF16, FP8 and FP4 (PFLOPS), one panel each. provenance:
     data.spec_provenance(), to mark figures resting only on a compilation or a summary."""
-    panels = [("bf16_dense_flops", "BF16, dense"), ("fp8_dense_flops", "FP8 / MXFP8, dense"),
-              ("fp4_dense_flops", "FP4 / NVFP4 / MXFP4, dense")]
+    panels = [("bf16_dense_flops", "BF16"), ("fp8_dense_flops", "8-bit (FP8, MXFP8)"),
+              ("fp4_dense_flops", "4-bit (FP4 formats)")]
     fig, axes = new_figure(height_in=5.2, ncols=3)
     for ax, (column, title) in zip(axes, panels):
         _hbars(ax, list(specs["name"]), specs[column] / 1e15, _vendor_colors(specs), ".2f",
@@ -36,17 +37,19 @@ def compute_chart(specs: pd.DataFrame, sources: pd.DataFrame, provenance: pd.Dat
                     ax.barh(y, other / 1e15, color="white", edgecolor=color, hatch="///", linewidth=0.8)
                     for text in ax.texts:
                         if text.xy == (0, y) and text.get_text() == "not published":
-                            text.set_text(f"{other / 1e15:.2f} (sparsity unstated)")
+                            text.set_text(f"{other / 1e15:.2f} (?)")
                             text.xy = (other / 1e15, y)
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("PFLOPS per chip (dense)")
+        ax.margins(x=0.3)
+    axes[1].set_xlabel("Dense PFLOPS per chip")
     for ax in axes[1:]:
         ax.set_yticklabels([])
     fig.suptitle("Peak dense compute per chip, by precision", x=0.0, ha="left", fontweight="bold")
     _legend(fig, specs["vendor"])
     note = _weak_note(provenance, specs.index, [c for c, _ in panels])
     return add_source_note(fig, sources, note + "Vendor peak figures without sparsity; 'not published' = "
-                                                "the vendor states no figure at that precision.")
+                                                "the vendor states no figure at that precision; hatched, '(?)': "
+                                                "the vendor does not say dense or sparse (Google's TPU).")
 
 
 def memory_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
@@ -54,19 +57,16 @@ def memory_chart(specs: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     fig, ax = new_figure(height_in=5.0)
     gigabytes, terabytes_per_s = specs["hbm_bytes"] / 2**30, specs["hbm_bandwidth_bytes_per_s"] / 1e12
     ax.scatter(gigabytes, terabytes_per_s, s=60, c=_vendor_colors(specs), zorder=3)
-    for chip_id, x, y in zip(specs.index, gigabytes, terabytes_per_s):
-        if pd.notna(x) and pd.notna(y):  # NVIDIA labels left of the point, AWS right: fewer overlaps
-            left = specs.at[chip_id, "vendor"] != "AWS"
-            ax.annotate(specs.at[chip_id, "name"], (x, y), xytext=(-6 if left else 6, 4),
-                        textcoords="offset points", ha="right" if left else "left", fontsize=7.5)
-    ax.set_xlabel("HBM capacity per chip (GiB, 2^30 bytes; a vendor's HBM 'GB' is a GiB)")
-    ax.set_ylabel("HBM bandwidth per chip (TB/s)")
-    ax.set_xlim(left=0)
-    ax.set_ylim(bottom=0)
+    ax.set_xlim(0, max(gigabytes.max() * 1.12, 1))
+    ax.set_ylim(0, terabytes_per_s.max() * 1.1)
     ax.set_title("Memory per chip: capacity and bandwidth")
     _legend(fig, specs["vendor"])
-    return add_source_note(fig, sources, "One basis for every vendor: HBM capacity binary (NVIDIA's '80 GB' = 80 GiB, "
-                                         "as nvidia-smi shows), bandwidth decimal.")
+    ax.set_xlabel("HBM capacity per chip (GiB, 2^30 bytes; a vendor's HBM 'GB' is a GiB)")
+    ax.set_ylabel("HBM bandwidth per chip (TB/s)")
+    add_source_note(fig, sources, "One basis for every vendor: HBM capacity binary (NVIDIA's '80 GB' = 80 GiB, "
+                                  "as nvidia-smi shows), bandwidth decimal.")
+    place_labels(ax, gigabytes, terabytes_per_s, specs["name"])  # last: the layout is final
+    return fig
 
 
 def ridge_chart(specs: pd.DataFrame, ridge: pd.Series, sources: pd.DataFrame) -> Figure:

@@ -9,7 +9,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .base import NEUTRAL, VENDOR_COLORS, _hbars, _quarter_axis, add_source_note, company_color, new_figure
+from .base import (
+    NEUTRAL,
+    VENDOR_COLORS,
+    _hbars,
+    _quarter_axis,
+    add_source_note,
+    company_color,
+    new_figure,
+)
 
 
 def nvidia_revenue_chart(table: pd.DataFrame, growth_percent: pd.Series, sources: pd.DataFrame) -> Figure:
@@ -129,17 +137,27 @@ def deals_chart(gigawatts: pd.DataFrame, dollars: pd.DataFrame, sources: pd.Data
 
 
 def deployments_chart(statements: pd.DataFrame, claims: pd.DataFrame, sources: pd.DataFrame) -> Figure:
-    """Trainium chip counts as stated over time, with the seed article's figures as dashed lines."""
+    """Trainium chip counts as stated over time, one series per thing counted (market.deployment_statements
+    `series`), with the seed article's figures as dashed lines. A forecast ("expects ... by the end of
+    2025") is a hollow marker joined by a dashed line, a statement of fact a filled one."""
     fig, ax = new_figure(height_in=4.4)
-    for deal_id, group in statements.groupby("deal_id", sort=False):
-        ax.plot(group["date"], group["chips"] / 1e6, marker="o", linestyle="-", linewidth=1,
-                label=deal_id)
+    palette = ["#E47911", "#1B4F72", "#7B3F98", "#117864", "#A04000"]
+    for (series, group), color in zip(statements.groupby("series", sort=False), palette):
+        facts = group[group["firmness"] != "forecast"]
+        ax.plot(facts["date"], facts["chips"] / 1e6, marker="o", linestyle="-", linewidth=1, color=color, label=series,
+                zorder=3)
+        for _, row in group[group["firmness"] == "forecast"].iterrows():
+            ax.plot([row["date"]], [row["chips"] / 1e6], marker="o", markerfacecolor="white",
+                    markeredgewidth=1.5, markersize=11, color=color, linestyle="none", zorder=2)
+    if (statements["firmness"] == "forecast").any():
+        ax.plot([], [], marker="o", markerfacecolor="white", color="#333333", linestyle="--",
+                label="a forecast or target, not a count")
     for _, claim in claims.iterrows():
         ax.axhline(claim["claimed_value"] / 1e6, color="#333333", linestyle="--", linewidth=0.8)
         ax.annotate(f"article: {claim['quote'][:48]}…", (statements["date"].min(), claim["claimed_value"] / 1e6),
                     xytext=(0, 3), textcoords="offset points", fontsize=6.5)
     ax.set_ylabel("Trainium chips stated (millions)")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, statements["chips"].max() / 1e6 * 1.15)
     ax.legend(fontsize=7, loc="lower right")
     ax.set_title("Trainium deployments as each party stated them")
     return add_source_note(fig, sources)

@@ -80,23 +80,47 @@ def interval_chart(table: pd.DataFrame, label_column: str, median: str, low: str
     return add_source_note(fig, sources, (note + " " if note else "") + "Bars: median; lines: 5-95% interval.")
 
 
-def tornado_chart(swings: pd.DataFrame, xlabel: str, title: str, sources: pd.DataFrame) -> Figure:
-    """One-at-a-time sensitivity: the output with each assumption at its low and high end."""
-    fig, ax = new_figure(height_in=1.4 + 0.45 * len(swings))
-    centre = swings["central_output"].iloc[0]
+def tornado_chart(swings: pd.DataFrame, xlabel: str, title: str, sources: pd.DataFrame, scale: float = 1.0,
+                  median: float | None = None) -> Figure:
+    """One-at-a-time sensitivity around the central case (every assumption central), the output with
+    each assumption at its low and its high end; `median` (of a simulation, in the same units) is
+    drawn too where given, since a lopsided range puts it away from the central case. Values are
+    divided by `scale` for the axis."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    fig, ax = new_figure(height_in=1.9 + 0.45 * len(swings))
+    centre = swings["central_output"].iloc[0] / scale
     positions = np.arange(len(swings))
-    for y, (low, high) in enumerate(zip(swings["at_low"], swings["at_high"])):
+    for y, (low, high) in enumerate(zip(swings["at_low"] / scale, swings["at_high"] / scale)):
         ax.barh(y, low - centre, left=centre, color="#5B8DB8", height=0.6)
         ax.barh(y, high - centre, left=centre, color="#C0504D", height=0.6)
     ax.axvline(centre, color="#333333", linewidth=1)
-    ax.set_yticks(positions, [s.replace("_", " ") for s in swings.index], fontsize=8)
+    handles = [Patch(color="#5B8DB8", label="this assumption at its low end"),
+               Patch(color="#C0504D", label="this assumption at its high end"),
+               Line2D([], [], color="#333333", linewidth=1, label=f"every assumption central: {centre:,.3g}")]
+    if median is not None:
+        ax.axvline(median, color="#333333", linewidth=1, linestyle=":")
+        handles.append(Line2D([], [], color="#333333", linewidth=1, linestyle=":",
+                              label=f"median of the simulation: {median:,.3g}"))
+    labels = swings["description"] if "description" in swings else pd.Series(swings.index, index=swings.index)
+    ax.set_yticks(positions, [_short(str(t)) for t in labels], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
     ax.set_title(title)
-    from matplotlib.patches import Patch
-    ax.legend(handles=[Patch(color="#5B8DB8", label="assumption at its low end"),
-                       Patch(color="#C0504D", label="assumption at its high end")], fontsize=7.5, loc="lower right")
+    fig.legend(handles=handles, fontsize=7.5, loc="outside right upper", frameon=False)
     return add_source_note(fig, sources, "Others at their central values.")
+
+
+def _short(text: str, width: int = 44) -> str:
+    """An assumption's description as a row label: up to its first parenthesis, comma or colon, at
+    most `width` characters, cut at a word."""
+    import re
+
+    head = re.split(r" \(|, |: ", text, maxsplit=1)[0]
+    if len(head) <= width:
+        return head[:1].upper() + head[1:]
+    return head[:1].upper() + head[1:width].rsplit(" ", 1)[0] + "…"
 
 
 

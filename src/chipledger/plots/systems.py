@@ -15,40 +15,59 @@ from .base import (
     _legend,
     add_source_note,
     new_figure,
+    short_system_name,
 )
 
 
 def domains_chart(totals: pd.DataFrame, sources: pd.DataFrame) -> Figure:
     """Scale-up domain size (chips) and dense FP8 compute of each system, side by side."""
     fig, (left, right) = new_figure(height_in=5.6, ncols=2)
-    labels = list(totals.index)
+    labels = [short_system_name(n) for n in totals["name"]]
     colors = _chip_vendor_colors(totals)
-    _hbars(left, labels, totals["scaleup_chips"].astype(float), colors, ".0f")
-    left.set_xlabel("Chips per scale-up domain")
+    _hbars(left, labels, totals["scaleup_chips"].astype(float), colors, ",.0f")
+    left.set_xscale("log")
+    left.set_xlim(1, totals["scaleup_chips"].max() * 8)
+    left.set_xlabel("Chips per scale-up domain (log scale)")
     left.tick_params(axis="y", labelsize=7.5)
     _hbars(right, labels, totals["fp8_dense_flops"] / 1e15, colors, ",.0f")
     right.set_yticklabels([])
     right.set_xlabel("Dense FP8 PFLOPS per system")
     fig.suptitle("Scale-up domains: how many chips, how much compute", x=0.0, ha="left", fontweight="bold")
     _legend(fig, totals["chip_vendor"])
-    return add_source_note(fig, sources, "Colour: whose chip (AWS Trainium or NVIDIA GPU). A100 has no FP8.")
+    return add_source_note(fig, sources, "Colour: whose chip. A100 has no FP8; Google does not state the TPU's "
+                                         "sparsity, so its pod has no dense figure.")
 
 
-def stated_vs_derived_chart(checks: pd.DataFrame, sources: pd.DataFrame) -> Figure:
-    """Each vendor-stated total against chips x chip specs: difference in percent."""
-    fig, ax = new_figure(height_in=6.4)
+def stated_vs_derived_chart(checks: pd.DataFrame, sources: pd.DataFrame, names: pd.Series | None = None,
+                            within_percent: float = 1.0) -> Figure:
+    """Each vendor-stated total against chips x chip specs: every difference as a dot on one line, and
+    the totals off by `within_percent` or more as labelled bars (the rest are counted, not named).
+    names: system_id -> name for the labels."""
     checks = checks.dropna(subset=["difference_percent"]).reset_index(drop=True)
-    labels = [f"{s}: {t.replace('_bytes_per_s', '').replace('_flops', '').replace('_', ' ')}"
-              for s, t in zip(checks["system_id"], checks["total"])]
-    colors = [VENDOR_COLORS["NVIDIA"] if abs(d) < 1 else "#C0392B" for d in checks["difference_percent"]]
-    ax.scatter(checks["difference_percent"], range(len(checks)), c=colors, s=18, zorder=3)
-    ax.set_yticks(range(len(checks)), labels, fontsize=6)
-    ax.invert_yaxis()
-    ax.axvline(0, color="#333333", linewidth=0.8)
-    ax.set_xlabel("Stated total / (chips x chip figure) - 1 (%)")
-    ax.set_title("Do the vendors' system totals equal chips x chip specs?")
-    return add_source_note(fig, sources, "Red: off by 1% or more. P5's 3.6 TB/s is NVLink bisection "
-                                         "bandwidth, half the aggregate.")
+    off = checks[checks["difference_percent"].abs() >= within_percent].sort_values("difference_percent")
+    fig, (strip, bars) = new_figure(height_in=2.2 + 0.45 * len(off), nrows=2,)
+    fig.get_layout_engine().set(h_pad=0.15)
+    agree = checks["difference_percent"].abs() < within_percent
+    strip.scatter(checks.loc[agree, "difference_percent"], np.zeros(agree.sum()), s=18, color=VENDOR_COLORS["NVIDIA"],
+                  alpha=0.6, zorder=3, label=f"{agree.sum()} totals within {within_percent:g}%")
+    strip.scatter(off["difference_percent"], np.zeros(len(off)), s=22, color="#C0392B", zorder=3,
+                  label=f"{len(off)} off by {within_percent:g}% or more")
+    strip.set_yticks([])
+    strip.axvline(0, color="#333333", linewidth=0.8)
+    strip.set_title(f"{agree.sum()} of {len(checks)} stated totals equal chips x chip figure within {within_percent:g}%",
+                    fontsize=10)
+    strip.legend(fontsize=7.5, loc="upper left", bbox_to_anchor=(0, -0.35), ncols=2, frameon=False)
+    names = names if names is not None else pd.Series(dtype=str)
+    labels = [f"{short_system_name(names.get(s, s))}: {t} (stated {st})"
+              for s, t, st in zip(off["system_id"], off["total"], off["stated"])]
+    _hbars(bars, labels, off["difference_percent"], ["#C0392B"] * len(off), "+.1f")
+    bars.axvline(0, color="#333333", linewidth=0.8)
+    bars.set_xlabel("Stated total / (chips x chip figure) - 1 (%)")
+    bars.tick_params(axis="y", labelsize=8)
+    for ax in (strip, bars):
+        ax.set_xlim(min(-5, off["difference_percent"].min() * 1.4), max(5, off["difference_percent"].max() * 1.4))
+    fig.suptitle("Do the vendors' system totals equal chips x chip specs?", x=0.0, ha="left", fontweight="bold")
+    return add_source_note(fig, sources, "P5's 3.6 TB/s is NVLink bisection bandwidth, half the aggregate.")
 
 
 def ratio_claims_chart(ratios: pd.DataFrame, claimed: dict[str, float], sources: pd.DataFrame) -> Figure:
@@ -66,10 +85,17 @@ def ratio_claims_chart(ratios: pd.DataFrame, claimed: dict[str, float], sources:
             label="documented totals, per UltraServer")
     ax.barh(positions + 0.27, ratios["per_chip_ratio"], height=0.27, color="#F3B77D",
             label="documented totals, per chip")
+    for offset, values in ((-0.27, [claimed.get(m, np.nan) for m in measures]), (0, ratios["ultraserver_ratio"]),
+                           (0.27, ratios["per_chip_ratio"])):
+        for y, value in zip(positions + offset, values):
+            if not pd.isna(value):
+                ax.annotate(f"{value:.2f}x", (value, y), xytext=(3, 0), textcoords="offset points", va="center",
+                            fontsize=7.5, color="#333333")
     ax.set_yticks(positions, measures)
     ax.invert_yaxis()
+    ax.margins(x=0.12)
     ax.set_xlabel("Trn3 UltraServer (Gen2) / Trn2 UltraServer")
-    ax.legend(fontsize=7.5, loc="lower right")
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=7.5, loc="outside right upper", frameon=False)
     ax.set_title("AWS's 4.4x and 3.9x, recomputed")
     return add_source_note(fig, sources, f"Gen2 holds {ratios['chips'].iloc[0]} chips.")
 
@@ -78,15 +104,17 @@ def price_metric_chart(on_demand: pd.DataFrame, capacity_block: pd.DataFrame, co
                        sources: pd.DataFrame) -> Figure:
     """One price metric for every priced system: on-demand (left) and capacity-block (right) prices."""
     fig, axes = new_figure(height_in=4.8, ncols=2)
+    axes[1].sharex(axes[0])  # one metric: one scale for both panels
     for ax, (title, table) in zip(axes, (("On-demand", on_demand), ("EC2 Capacity Blocks", capacity_block))):
         table = table.sort_values(column)
         colors = [VENDOR_COLORS["AWS"] if str(c).startswith("trainium") else VENDOR_COLORS["NVIDIA"]
                   for c in table["chip_id"]]
         _hbars(ax, list(table.index), table[column], colors, ".2f")
-        ax.set_title(f"{title} (latest observation)", fontsize=10)
+        ax.set_title(title, fontsize=10)
         ax.set_xlabel(label)
         ax.tick_params(axis="y", labelsize=7.5)
-    fig.suptitle(f"What AWS charges: {label}", x=0.0, ha="left", fontweight="bold", fontsize=11)
+    fig.suptitle(f"What AWS charges: {label}, latest price of each kind", x=0.0, ha="left", fontweight="bold",
+                 fontsize=11)
     _legend(fig)
     return add_source_note(fig, sources, "Systems with no public price of a kind are absent from that panel.")
 
@@ -118,7 +146,8 @@ def advantage_chart(advantage: pd.DataFrame, claimed_low: float, claimed_high: f
     ax.axvspan(claimed_low, claimed_high, color=VENDOR_COLORS["AWS"], alpha=0.2, label="AWS's claim")
     ax.set_xlabel("More capacity per dollar than the rival (%), peak specs")
     ax.set_ylabel("")
-    ax.legend(fontsize=7.5, loc="lower right")
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=7.5, loc="outside right upper", frameon=False)
+    ax.get_legend().remove()
     ax.set_title(f"trn2.48xlarge against P5e and P5en, capacity blocks of {advantage['observed'].iloc[0]:%Y-%m-%d}")
     return add_source_note(fig, sources, "Shaded: AWS's '30-40% better price performance'.")
 

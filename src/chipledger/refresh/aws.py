@@ -14,8 +14,11 @@ from pathlib import Path
 import ijson
 
 from .errors import RefreshError, Summary
-from .http import Fetcher, default_cache, key as _key, load_json as _load_json
-from .merge import merge, number as _number
+from .http import Fetcher, default_cache
+from .http import key as _key
+from .http import load_json as _load_json
+from .merge import merge
+from .merge import number as _number
 
 AWS_PRICING = "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/index.json"
 ACCELERATOR_FAMILIES = ("trn", "inf", "p4", "p5", "p6")

@@ -42,7 +42,7 @@ class Fetcher:
 
     def get(self, source: str) -> Path:
         """The local path of `source` (a URL, fetched into the cache, or a local file)."""
-        if not urllib.parse.urlsplit(source).scheme in ("http", "https"):
+        if urllib.parse.urlsplit(source).scheme not in ("http", "https"):
             path = Path(source)
             if not path.is_file():
                 raise RefreshError(f"{source}: no such file")

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..files import replace_atomically
 from .errors import RefreshError, Summary
 
+
 def number(value: float) -> str:
     return f"{value:.10f}".rstrip("0").rstrip(".")
 

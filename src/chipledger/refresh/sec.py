@@ -9,8 +9,11 @@ from pathlib import Path
 
 from .. import fiscal
 from .errors import RefreshError, Summary
-from .http import Fetcher, default_cache, key as _key, load_json as _load_json
-from .merge import merge, number as _number
+from .http import Fetcher, default_cache
+from .http import key as _key
+from .http import load_json as _load_json
+from .merge import merge
+from .merge import number as _number
 
 SEC_COMPANYFACTS = "https://data.sec.gov/api/xbrl/companyfacts/"
 COMPANIES = {"NVIDIA": "0001045810", "Amazon": "0001018724"}
