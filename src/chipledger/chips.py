@@ -88,7 +88,7 @@ def memory_readings() -> pd.DataFrame:
         label, unit = shown[row.metric]
         factor = units.UNITS[unit][1]
         out.append({"chip_id": row.chip_id, "chip": names[row.chip_id], "measure": label,
-                    "stated": f"{row.value:g} {row.unit}" + (f" per {row.chips_in_figure} chips" if row.chips_in_figure > 1 else ""),
+                    "stated": f"{fmt.number(row.value)} {row.unit}" + (f" per {row.chips_in_figure} chips" if row.chips_in_figure > 1 else ""),
                     "read literally": round(row.as_stated_si / factor, 1),
                     "on the one basis": round(row.si_value / factor, 1),
                     "literal reading off by (%)": round((row.as_stated_si / row.si_value - 1) * 100, 1)})
@@ -115,7 +115,7 @@ def basis_ratios() -> pd.DataFrame:
         rival_measured = measured.get((rival, metric), float("nan"))
         rows.append({"comparison": f"{names[chip]} / {names[rival]}",
                      "measure": metric.replace("hbm_", "HBM ").replace("_", " "),
-                     "stated": f"{a['value']:g} {a['unit']} / {b['value']:g} {b['unit']}",
+                     "stated": f"{fmt.number(a['value'])} {a['unit']} / {fmt.number(b['value'])} {b['unit']}",
                      "each label read literally": round(a["as_stated_si"] / b["as_stated_si"], 2),
                      "one basis": round(a["si_value"] / b["si_value"], 2),
                      "against the rival's usable capacity (nvidia-smi)": round(a["si_value"] / rival_measured, 2)

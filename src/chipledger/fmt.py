@@ -40,14 +40,14 @@ def money(usd: float, per: str = "") -> str:
 
 def number(value: float, decimals: int = 3) -> str:
     """A plain number for readers, never in scientific notation: 1234567.0 -> '1,234,567',
-    0.01234 -> '0.0123', 92.5 -> '92.5'; NaN gives ''."""
+    1978.9 -> '1,978.9', 0.01234 -> '0.0123', 92.5 -> '92.5'; NaN gives ''."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     value = float(value)
     if value == 0:
         return "0"
-    if abs(value) >= 1000:
-        return f"{value:,.0f}"
+    if abs(value) >= 1000:  # whole numbers with commas; a stated tenth is kept (1,978.9 TFLOPS)
+        return _trimmed(value, 1, keep=0)
     significant = max(decimals, 0)
     digits = max(0, significant - 1 - math.floor(math.log10(abs(value))))
     return _trimmed(value, digits, keep=0)
@@ -72,7 +72,7 @@ def flops(value: float) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     value = float(value)
-    return f"{number(value / 1e15)} PFLOPS" if value >= 1e15 else f"{number(value / 1e12)} TFLOPS"
+    return f"{number(value / 1e15, 4)} PFLOPS" if value >= 1e15 else f"{number(value / 1e12, 4)} TFLOPS"
 
 
 def gib(value: float) -> str:

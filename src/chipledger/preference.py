@@ -164,4 +164,6 @@ def _rounded_by_another(index, rows: pd.DataFrame) -> bool:
 
 
 def _shown(row: pd.Series) -> str:
-    return f"{row['value']:g} {row['unit']}"
+    from .fmt import number
+
+    return f"{number(row['value'])} {row['unit']}"

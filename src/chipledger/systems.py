@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import data, verdicts
+from . import data, fmt, verdicts
 
 # derived total column -> (specs() column, metric, precisions a stated total may name, sparsity)
 TOTALS = {
@@ -74,7 +74,7 @@ def stated_against_derived() -> pd.DataFrame:
                 continue
             derived_value = derived.at[row.system_id, column]
             rows.append({
-                "system_id": row.system_id, "total": column, "stated": f"{row.value:g} {row.unit}",
+                "system_id": row.system_id, "total": column, "stated": f"{fmt.number(row.value)} {row.unit}",
                 "stated_si": row.si_value, "derived_si": derived_value,
                 "difference_percent": (row.si_value / derived_value - 1) * 100 if derived_value > 0 else np.nan,
                 "sparsity_note": note, "source_id": row.source_id,

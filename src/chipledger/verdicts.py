@@ -295,10 +295,10 @@ def claimed_text(claim: pd.Series) -> str:
 
 
 def _number(value: float, unit: str) -> str:
-    from .fmt import money
+    from .fmt import money, number
 
     value = float(value)
-    plain = f"{value:,.0f}" if value.is_integer() else f"{value:,g}"
+    plain = f"{value:,.0f}" if value.is_integer() else number(value)
     if unit == "USD":
         return money(value)
     if not unit:
