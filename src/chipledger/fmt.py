@@ -161,8 +161,14 @@ def readable(frame, names: dict[str, str] | None = None, formats: dict | None = 
     import pandas as pd
 
     names, formats = names or {}, formats or {}
+    if "chip_id" in frame.columns and "chip" not in frame.columns and "chip_id" not in formats:
+        from . import data  # a chip is named as people name it; its id stays in the ledger
+
+        names = {"chip_id": "chip", **names}
+        chip_names = data.load("chips").set_index("chip_id")["name"].to_dict()
+        formats = {**formats, "chip_id": lambda v: _text(chip_names.get(v, v))}
     first = str(frame.columns[0]) if len(frame.columns) else ""
-    if first.endswith("_id") and isinstance(frame.index, pd.RangeIndex):
+    if first.endswith("_id") and first != "chip_id" and isinstance(frame.index, pd.RangeIndex):
         frame = frame.set_index(first)
     out = pd.DataFrame(index=frame.index.copy())
     for column in frame.columns:

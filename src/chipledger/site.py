@@ -37,7 +37,8 @@ details.code > summary, details.output > summary { cursor: pointer; color: #555;
 .output_stream pre { white-space: pre-wrap; font-family: inherit; font-size: 0.95em; line-height: 1.5;
        background: #f6f8fa; border-left: 3px solid #e47911; padding: 0.5em 0.8em; }
 .output_text pre { white-space: pre-wrap; font-size: 0.85em; }
-table.dataframe td { max-width: 30em; }
+table.dataframe td { max-width: 30em; overflow-wrap: anywhere; }
+table.sources td { max-width: 24em; overflow-wrap: anywhere; }
 .anchor-link { visibility: hidden; margin-left: 0.3em; text-decoration: none; }
 h1:hover .anchor-link, h2:hover .anchor-link { visibility: visible; }
 .verdict, .grade { display: inline-block; border-radius: 0.8em; padding: 0.05em 0.6em; font-weight: 600;
@@ -163,19 +164,24 @@ def _link(text: str) -> str:
 
 def sources_body() -> str:
     """Every document of data/sources.csv: what it is, where the original is, how we read it."""
+    import pandas as pd
+
     from . import data
 
     sources = data.load("sources")
+
+    def text(value) -> str:
+        return "" if value is None or pd.isna(value) else str(value)
+
     rows = []
     for row in sources.itertuples():
-        published = "" if row.published is None or str(row.published) in ("NaT", "nan") else f"{row.published:%Y-%m-%d}"
+        published = "" if pd.isna(row.published) else f"{row.published:%Y-%m-%d}"
         rows.append(
             f'<tr id="{html.escape(row.source_id)}"><td><code>{html.escape(row.source_id)}</code></td>'
-            f"<td>{html.escape(str(row.title))}<br><small>{html.escape(str(row.publisher))}</small></td>"
-            f"<td>{_link(str(row.url))}</td><td>{published}</td><td>{row.accessed:%Y-%m-%d}</td>"
-            f"<td>{html.escape(str(row.kind))}</td><td>{html.escape(str(row.copy_kind or 'original'))}</td>"
-            f"<td>{_link('' if row.read_via is None or str(row.read_via) == 'nan' else str(row.read_via))}</td>"
-            f"<td>{html.escape('' if row.notes is None or str(row.notes) == 'nan' else str(row.notes))}</td></tr>")
+            f"<td>{html.escape(text(row.title))}<br><small>{html.escape(text(row.publisher))}</small></td>"
+            f"<td>{_link(text(row.url))}</td><td>{published}</td><td>{row.accessed:%Y-%m-%d}</td>"
+            f"<td>{html.escape(text(row.kind).replace('_', ' '))}</td><td>{html.escape(text(row.copy_kind) or 'original')}</td>"
+            f"<td>{_link(text(row.read_via))}</td><td>{html.escape(text(row.notes))}</td></tr>")
     head = ("<tr><th>source</th><th>document</th><th>original</th><th>published</th><th>read on</th><th>kind</th>"
             "<th>copy read</th><th>read via</th><th>notes</th></tr>")
     return (f"<h1>Sources</h1><p>Every document the ledger cites ({len(sources)}), with the address of the "
