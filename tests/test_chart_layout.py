@@ -10,7 +10,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import chipledger
-from chipledger import costs, field, market, plots, power, scenarios, systems
+from chipledger import chips, costs, delivered, field, market, metrics, plots, power, scenarios, systems
 
 
 def rendered(fig):
@@ -35,7 +35,7 @@ def legend_collisions(fig) -> list[str]:
                 extent = patch.get_window_extent(renderer)
                 if extent.width > 1 and extent.height > 1 and boxes_overlap(box, extent):
                     found.append(f"bar at {extent.bounds}")
-            for text in [*ax.texts, ax.title]:
+            for text in [*ax.texts, *plots.titles_of(ax)]:
                 if text.get_text() and boxes_overlap(box, text.get_window_extent(renderer)):
                     found.append(f"text {text.get_text()!r}")
         title = getattr(fig, "_suptitle", None)
@@ -78,6 +78,46 @@ def charts(specs):
         ("deployments", plots.deployments_chart(statements, claims.loc[["trainium-chips-deployed"]], none)),
         ("field", plots.field_revenue_chart(field.revenue_table().loc["2024Q1":], field.amazon_statements(), none)),
         ("shares", plots.shares_chart(field.nvidia_shares(), field.NEAR_MONOPOLY_PERCENT, none)),
+    ] + more_charts(specs, none)
+
+
+def more_charts(specs, none):
+    """Every other chart of the notebooks, built as they build them."""
+    nvidia = market.quarterly_table("NVIDIA", ["revenue", "data_center_revenue"])
+    aws = market.quarterly_table("Amazon", ["aws_sales", "aws_operating_income"]).dropna(how="all")
+    aws["operating_margin_percent"] = aws["aws_operating_income"] / aws["aws_sales"] * 100
+    results = delivered.results()
+    matmul = results[results["metric"] == "achieved_flops"].assign(
+        peak_tflops=lambda f: [specs.at[c, delivered.PEAK_FOR_PRECISION[p]] / 1e12 for c, p in zip(f["chip_id"], f["precision"])])
+    fractions = delivered.roofline_fractions()
+    offline = fractions[(fractions["suite"] == "mlperf_inference_v5.1") & (fractions["workload"] == "llama2-70b")
+                        & (fractions["scenario"] == "offline")]
+    deals = power.gigawatt_deals()
+    sweep = power.trn3_per_megawatt_sweep(5.0)
+    return [
+        ("ridge", plots.ridge_chart(specs, metrics.ridge_point_flop_per_byte(specs), none)),
+        ("gains", plots.gains_chart(chips.gains(specs), none)),
+        ("traps", plots.traps_chart(chips.sparse_dense_trap(specs, aws_chip="trainium2", nvidia_chip="h100-sxm"),
+                                    chips.basis_ratios(), none)),
+        ("nvidia revenue", plots.nvidia_revenue_chart(nvidia, market.year_over_year_percent(nvidia["data_center_revenue"]),
+                                                      none)),
+        ("aws", plots.aws_chart(aws, none)),
+        ("scale", plots.scale_chart(market.quarterly("NVIDIA", "data_center_revenue"),
+                                    market.quarterly("Amazon", "aws_sales"), none)),
+        ("capex", plots.capex_chart(market.quarterly("Amazon", "purchases_of_property_and_equipment"),
+                                    market.capex_by_year(), none)),
+        ("price cut", plots.price_cut_chart(costs.june_2025_cut(), none)),
+        ("over time", plots.advantage_over_time_chart(
+            costs.price_performance_over_time("trn2.48xlarge", costs.TRN2_RIVALS, "capacity_block"), 30, 40, none)),
+        ("per watt", plots.perf_per_watt_chart(power.perf_per_watt(), none)),
+        ("sweep", plots.megawatt_sweep_chart(sweep, 5.0, none)),
+        ("intervals", plots.interval_chart(deals.assign(label=deals["parties"]), "label", "chips_million_median",
+                                           "chips_million_p5", "chips_million_p95", "Chips (millions)", "Gigawatt deals",
+                                           none)),
+        ("delivered", plots.delivered_chart(delivered.mlperf_per_chip(), none,
+                                            "Measured: MLPerf Llama 2 70B Offline, output tokens per second per chip")),
+        ("roofline", plots.roofline_fraction_chart(offline, none, delivered.required_for_claim("trainium2", ["h200-sxm"], 0.3))),
+        ("matmul", plots.matmul_chart(matmul, none)),
     ]
 
 

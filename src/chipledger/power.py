@@ -139,6 +139,18 @@ def chip_hour_prices() -> pd.Series:
     return prices.groupby("chip_id")["usd_per_chip_hour"].min()
 
 
+def chip_hour_price_sources(chip_ids=None) -> pd.DataFrame:
+    """The price rows behind chip_hour_prices() (the cheapest chip-hour of each chip), with their
+    sources: what a chart drawing those prices rests on. Columns: chip_id, system_id, usd_per_chip_hour,
+    source_id."""
+    prices = pd.concat([costs.latest("capacity_block"), costs.latest("on_demand")]).reset_index()
+    prices = prices.rename(columns={"index": "system_id"}) if "system_id" not in prices else prices
+    cheapest = prices.loc[prices.groupby("chip_id")["usd_per_chip_hour"].idxmin()]
+    if chip_ids is not None:
+        cheapest = cheapest[cheapest["chip_id"].isin(list(chip_ids))]
+    return cheapest[["chip_id", "system_id", "usd_per_chip_hour", "source_id"]].reset_index(drop=True)
+
+
 def token_model(chip_id: str, model: str):
     """Model of dollars per million tokens (compute-bound serving) for one chip and reference model;
     returns (function, assumption table) for scenarios.run and scenarios.sensitivity."""

@@ -50,7 +50,6 @@ def use_style() -> None:
         "savefig.dpi": 150,
         "savefig.bbox": "tight",
         "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
         "axes.titlesize": 12,
         "axes.titlelocation": "left",
         "svg.hashsalt": "chipledger",  # stable element ids, so SVG files do not change between runs
@@ -101,7 +100,37 @@ def add_source_note(fig: Figure, sources: pd.DataFrame, note: str = "") -> Figur
     text += f"Sources (chipledger data/sources.csv): {ids}."
     wrapped = "\n".join(textwrap.wrap(text, width=int(FIGURE_WIDTH_IN * 19), break_on_hyphens=False))
     fig.supxlabel(wrapped, x=0.0, ha="left", fontsize=6.5, color="#555555")
+    fit_titles(fig)
     return fig
+
+
+def titles_of(ax) -> list:
+    """An axes' three title texts (centre, left, right: the style puts titles on the left)."""
+    return [ax.title, ax._left_title, ax._right_title]
+
+
+def fit_titles(fig: Figure) -> None:
+    """Wraps an axes title that runs past its axes (into a neighbour or a legend beside the chart)
+    onto as many lines as it needs."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for _ in range(2):  # wrapping changes the layout a little: check again once
+        if fig.canvas is None or not hasattr(fig.canvas, "get_renderer"):
+            FigureCanvasAgg(fig)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        changed = False
+        for ax, title in ((ax, t) for ax in fig.axes for t in titles_of(ax)):
+            text = title.get_text()
+            if not text:
+                continue
+            box, room = title.get_window_extent(renderer), ax.get_window_extent(renderer)
+            if box.width > room.width * 1.02:
+                per_line = max(12, int(len(text.replace("\n", " ")) * room.width / box.width) - 2)
+                title.set_text("\n".join(textwrap.wrap(text.replace("\n", " "), per_line)))
+                changed = True
+        if not changed:
+            return
 
 
 def export(fig: Figure, name: str) -> Figure:
@@ -150,7 +179,8 @@ def _vendor_colors(frame: pd.DataFrame, vendor_column: str = "vendor") -> list[s
 def _legend(fig: Figure, vendors=None) -> None:
     from matplotlib.patches import Patch
 
-    handles = [Patch(color=c, label=v) for v, c in VENDOR_COLORS.items()]
+    present = None if vendors is None else {str(v) for v in vendors}
+    handles = [Patch(color=c, label=v) for v, c in VENDOR_COLORS.items() if present is None or v in present]
     if vendors is not None and any(str(v) not in VENDOR_COLORS for v in vendors):
         handles.append(Patch(color=OTHER_VENDORS, label="other vendors"))
     fig.legend(handles=handles, loc="outside right upper", frameon=False, fontsize=8)
