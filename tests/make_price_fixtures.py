@@ -148,6 +148,12 @@ def write_fixture_tree(out: Path) -> dict[str, Path]:
     return written
 
 
+def aws_dumps(value, indent: int) -> str:
+    """JSON as AWS pretty-prints its offer files: two spaces per level, ' : ' between key and value,
+    for a value that starts `indent` spaces in."""
+    return json.dumps(value, indent=2, separators=(",", " : ")).replace("\n", "\n" + " " * indent)
+
+
 def write_big_offer(path: Path, megabytes: int) -> int:
     """An offer file of at least `megabytes` MB in the real layout (filler instances), written as a
     stream so that building it does not need the memory the benchmark measures. Returns its size."""
@@ -159,7 +165,7 @@ def write_big_offer(path: Path, megabytes: int) -> int:
             first = True
             for key, value in items:
                 handle.write(("" if first else ",\n") + " " * indent + f'"{key}" : '
-                             + json.dumps(value, indent=indent + 2))
+                             + aws_dumps(value, indent))
                 first = False
 
         def filler_products():

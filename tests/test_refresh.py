@@ -222,7 +222,9 @@ def test_a_filter_that_matches_nothing(ledger, tmp_path):
 
 def test_an_unknown_region(ledger, server, tmp_path):
     before = fingerprint(ledger.folder)
-    with pytest.raises(refresh.RefreshError, match="expected key 'regions.mars-north-1' is missing"):
+    with pytest.raises(refresh.RefreshError, match="region 'xx-nowhere-9' is not in the region index"):
+        refresh.refresh_aws_prices(["xx-nowhere-9"], server.url_for(INDEX), fetcher=fetcher(tmp_path))
+    with pytest.raises(refresh.RefreshError, match="--region: value 'mars-north-1' is not an AWS region code"):
         refresh.refresh_aws_prices(["mars-north-1"], server.url_for(INDEX), fetcher=fetcher(tmp_path))
     assert fingerprint(ledger.folder) == before
 
@@ -236,6 +238,33 @@ def test_the_streaming_parser_reads_a_file_in_aws_pretty_layout_and_any_other(tm
     rows_a, rows_b = (sorted((r.instance_type, r.pricing, r.usd_per_hour) for r in refresh.parse_offer(p)[1])
                       for p in (aws_layout, compact))
     assert rows_a == rows_b and len(rows_a) == 5
+
+
+def test_the_fast_path_finds_exactly_what_the_stream_parser_finds(tmp_path):
+    """In AWS's layout the offer is scanned for accelerator products and parsed only there
+    (refresh.aws_scan); everywhere else, the whole file is streamed. The two must agree row for row."""
+    big = tmp_path / "big.json"
+    make_price_fixtures.write_big_offer(big, 3)  # AWS's layout: two spaces a level, '"key" : value'
+    cases = [big]
+    for version in range(len(make_price_fixtures.VERSIONS)):
+        for region in ("us-east-1", "us-west-2"):
+            path = tmp_path / f"offer-{version}-{region}.json"
+            path.write_text(json.dumps(make_price_fixtures.offer(version, region), indent=2), encoding="utf-8")
+            cases.append(path)
+    for path in cases:
+        assert refresh.aws_scan.scan(path, refresh.aws.ACCELERATOR_FAMILIES) is not None, path
+        fast, stream = refresh.parse_offer(path, fast=True), refresh.parse_offer(path, fast=False)
+        assert fast == stream and len(fast[1]) >= 4, path
+
+
+def test_the_fast_path_steps_aside_for_any_other_layout(tmp_path):
+    compact = tmp_path / "compact.json"
+    compact.write_text(json.dumps(make_price_fixtures.offer(2), separators=(",", ":")))
+    assert refresh.aws_scan.scan(compact, refresh.aws.ACCELERATOR_FAMILIES) is None
+    four = tmp_path / "four.json"  # four spaces a level: not AWS's layout
+    four.write_text(json.dumps(make_price_fixtures.offer(2), indent=4))
+    assert refresh.aws_scan.scan(four, refresh.aws.ACCELERATOR_FAMILIES) is None
+    assert refresh.parse_offer(four) == refresh.parse_offer(four, fast=False)
 
 
 # --- SEC EDGAR -----------------------------------------------------------------------------------

@@ -111,8 +111,10 @@ def test_the_same_bad_value_in_a_skipped_record_is_only_skipped(ledger, httpserv
 
 
 @pytest.mark.parametrize("content, message", [
-    (b'[{"ID": "5.1-0001", "version": "v5.1"', "cut short or not JSON"),
-    (b'[{"ID": "5.1-0001", "version": v5.1}]', "invalid JSON|cut short or not JSON"),
+    (b'[{"ID": "5.1-0001", "version": "v5.1"', "invalid JSON, or cut short"),
+    (b'[{"ID": "5.1-0001", "version": v5.1}]', "invalid JSON"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested deeper than 64 levels"),
+    (json.dumps([{"ID": "x", "version": "v5.1", "Model": {"deep": [1]}}]).encode(), r"\[0\]\.Model: value .* is not"),
     (b"[]", "no records"),
     (b'["5.1-0001"]', r"\[0\] is not a record \(an object\) but str"),
     (json.dumps([fixtures.record(version="")]).encode(), "no record states its round"),

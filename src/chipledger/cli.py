@@ -3,7 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+
+
+def _seconds(text: str) -> float:
+    """A timeout: a positive number of seconds, at most an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"value {text!r} is not a number of seconds") from None
+    if not (math.isfinite(value) and 0 < value <= 3600):
+        raise argparse.ArgumentTypeError(f"value {text!r} is not in (0, 3600] seconds")
+    return value
+
+
+def _count(text: str) -> int:
+    """--history: a whole number from 0 to 100."""
+    if not text.isdigit() or int(text) > 100:
+        raise argparse.ArgumentTypeError(f"value {text!r} is not a whole number from 0 to 100")
+    return int(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     aws.add_argument("--source", metavar="URL_OR_FILE",
                      help="service index, region index or offer file, as a URL or a local file "
                           "(default: AWS's service index)")
-    aws.add_argument("--history", type=int, default=0, metavar="N",
+    aws.add_argument("--history", type=_count, default=0, metavar="N",
                      help="also read the last N earlier versions of the price list")
     sec = kinds.add_parser("sec", help="SEC EDGAR companyfacts of NVIDIA and Amazon -> financials.csv "
                                        "(needs SEC_USER_AGENT='Name email@example.org')")
@@ -28,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     mlperf.add_argument("--source", metavar="FILE_OR_URL", required=True,
                         help="the round's summary_results.json (e.g. from mlcommons/inference_results_v5.1)")
     for sub in (aws, sec, mlperf):
-        sub.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a server (default 60)")
+        sub.add_argument("--timeout", type=_seconds, default=60.0, help="seconds to wait for a server (default 60)")
     args = parser.parse_args(argv)
 
     if args.command == "validate":
@@ -47,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     from . import refresh as refresher
 
     try:
-        summary = refresher.run(args.kind, args.regions or ["us-east-1"] if args.kind == "aws-prices" else (),
-                                args.source, getattr(args, "history", 0), args.timeout)
+        summary = refresher.run(args.kind, getattr(args, "regions", None), args.source, getattr(args, "history", 0),
+                                args.timeout)
     except (refresher.RefreshError, data.DataError) as error:
         print(f"chipledger refresh {args.kind}: {error}\ndata/ was not changed.", file=sys.stderr)
         return 1

@@ -1,21 +1,21 @@
 """Loading and validating the ledger: the CSV tables in data/ and their datapackage.json.
 
-Validation has two layers. Frictionless checks what the Table Schema can say (types, required fields,
-vocabularies, primary and foreign keys); `_RULES` below checks what it cannot (a peak_flops row names
-its precision and sparsity, a unit has its metric's dimension, one preferred row per key, finite
-numbers). Any breach raises DataError naming the file, line, column, value and rule; nothing is
-returned from a table that breaks a rule.
+Validation has three layers. chipledger.boundary checks the bytes and the shape first (the
+descriptor's shape and paths, UTF-8, files cut inside a quote, every cell by its declaration: ASCII
+numbers, YYYY-MM-DD dates, patterns in full, no blank required text, no control characters,
+plausible bounds); Frictionless checks what the Table Schema can say (types, required fields,
+vocabularies, primary and foreign keys); chipledger.rules checks what it cannot (a peak_flops row
+names its precision and sparsity, a unit has its metric's dimension, one preferred row per key...).
+Any breach raises DataError naming the file, line, column, value and rule; nothing is returned from a
+table that breaks a rule, and what validates loads.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import math
 import os
-import re
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 # jsonschema, which Frictionless uses to check datapackage.json, imports rfc3987_syntax when it is
@@ -28,7 +28,8 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import frictionless  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from . import fiscal, preference, units
+from . import boundary, preference, units  # noqa: E402
+from .rules import _COMPUTE_METRICS, _RULES, BENCHMARK_UNITS, ESTIMATE_FIELDS  # noqa: E402, F401 (public names)
 
 ENV_VAR = "CHIPLEDGER_DATA"
 PACKAGE_FILE = "datapackage.json"
@@ -41,8 +42,14 @@ class DataError(ValueError):
 
 
 def data_dir() -> Path:
-    """The folder holding the ledger: $CHIPLEDGER_DATA if set, else data/ of the repository."""
-    return Path(os.environ.get(ENV_VAR) or _REPO_DATA)
+    """The folder holding the ledger: $CHIPLEDGER_DATA if set, else data/ of the repository. Set but
+    empty (or blank) is an error, not a quiet fall-back to the repository's data."""
+    value = os.environ.get(ENV_VAR)
+    if value is None:
+        return _REPO_DATA
+    if not value.strip():
+        raise DataError(f"{ENV_VAR} is set but empty; unset it to use {_REPO_DATA}, or name a folder holding a ledger")
+    return Path(value)
 
 
 def validate() -> None:
@@ -79,12 +86,14 @@ def load(name: str) -> pd.DataFrame:
 
 def _read_descriptor(folder: Path) -> dict:
     path = folder / PACKAGE_FILE
+    if not folder.is_dir():
+        raise DataError(f"{folder}: not a folder; set {ENV_VAR} to a folder holding the ledger")
     if not path.is_file():
         raise DataError(f"{path}: missing; set {ENV_VAR} to a folder holding the ledger")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path}, line {exc.lineno}, column {exc.colno}: invalid JSON ({exc.msg})") from None
+        return boundary.descriptor(folder, PACKAGE_FILE)
+    except boundary.BoundaryError as error:
+        raise DataError(str(error)) from None
 
 
 def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -99,21 +108,30 @@ def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
 
 
 def _typed_frame(path: Path, fields: list[dict]) -> pd.DataFrame:
+    """The table with its columns typed; any failure (which the checks should have prevented) is a
+    DataError naming the file and column, never a pandas traceback."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     for field in fields:
-        column, kind = field["name"], field["type"]
-        text = frame[column].replace("", None)
-        if kind == "number":
-            frame[column] = pd.to_numeric(text).astype("float64")
-        elif kind == "integer":
-            frame[column] = pd.to_numeric(text).astype("Int64")
-        elif kind == "date":
-            frame[column] = pd.to_datetime(text, format="%Y-%m-%d")
-        elif kind == "boolean":
-            frame[column] = text.map({"true": True, "false": False}).astype("bool")
-        else:
-            frame[column] = text.astype("string")
+        try:
+            _type_column(frame, field)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise DataError(f"{path}, column {field['name']!r}: cannot be read as {field['type']} ({error})") from None
     return frame
+
+
+def _type_column(frame: pd.DataFrame, field: dict) -> None:
+    column, kind = field["name"], field.get("type", "string")
+    text = frame[column].replace("", None)
+    if kind == "number":
+        frame[column] = pd.to_numeric(text).astype("float64")
+    elif kind == "integer":
+        frame[column] = pd.to_numeric(text).astype("Int64")
+    elif kind == "date":
+        frame[column] = pd.to_datetime(text, format="%Y-%m-%d")
+    elif kind == "boolean":
+        frame[column] = text.map({"true": True, "false": False}).astype("bool")
+    else:
+        frame[column] = text.astype("string")
 
 
 # --- checking ------------------------------------------------------------------------------------
@@ -130,11 +148,22 @@ def _checked_package(folder: Path) -> dict:
     for resource, path in zip(descriptor["resources"], paths[1:]):
         if not path.is_file():
             raise DataError(f"{path}: missing table file for table {resource['name']!r}")
-        if not path.read_bytes().lstrip(b"\xef\xbb\xbf").strip():
-            raise DataError(f"{path}, line 1: empty file; a table needs at least its header line")
     stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
     if folder in _cache and _cache[folder][0] == stamp:
         return _cache[folder][1]
+    problems = []
+    for path in paths[1:]:
+        try:
+            text = boundary.decoded(path)
+        except boundary.BoundaryError as error:
+            problems.append(str(error))
+            continue
+        if not text.strip():
+            problems.append(f"{path}, line 1: empty file; a table needs at least its header line")
+        elif (cut := boundary.cut_in_a_quote(path, text)) is not None:
+            problems.append(cut)
+    if problems:
+        raise DataError(f"{len(problems)} problem(s) in the ledger at {folder}:\n" + "\n".join(problems[:_MAX_REPORTED]))
     problems = _schema_problems(folder)
     if not problems:
         problems = _rule_problems(folder, descriptor)
@@ -250,6 +279,7 @@ def _rule_problems(folder: Path, descriptor: dict) -> list[str]:
         path = folder / resource["path"]
         fields = resource["schema"]["fields"]
         rows = _rows(path)
+        problems.extend(boundary.cell_problems(path, fields, rows))
         numbers = [f["name"] for f in fields if f["type"] in ("number", "integer")]
         for line, row in rows:
             for column in numbers:
@@ -259,252 +289,6 @@ def _rule_problems(folder: Path, descriptor: dict) -> list[str]:
         for rule in _RULES.get(resource["name"], ()):
             problems.extend(rule(path, rows))
     return problems
-
-
-def _metric_rows(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """peak_flops and peak_ops name precision and sparsity (others name neither); units fit the metric."""
-    problems = []
-    for line, row in rows:
-        metric, unit = row["metric"], row["unit"]
-        if metric in _COMPUTE_METRICS:
-            for column in ("precision", "sparsity"):
-                if not row[column]:
-                    problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, "
-                                    f"but a {metric} row must name its precision and sparsity")
-        else:
-            for column in ("precision", "sparsity"):
-                if row[column]:
-                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} "
-                                    f"given for metric {metric!r}; only peak_flops and peak_ops rows have one")
-        wanted = units.METRICS[metric]
-        if units.dimension(unit) != wanted:
-            problems.append(f"{path}, line {line}, column 'unit': value {unit!r} measures "
-                            f"{units.dimension(unit)}, but metric {metric!r} needs a unit of {wanted}")
-    return problems
-
-
-def _estimates(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """An estimate states its range low <= value <= high; other rows state none."""
-    problems = []
-    for line, row in rows:
-        has_range = bool(row["low"] or row["high"])
-        if row["basis"] == "estimate":
-            if not (row["low"] and row["high"]):
-                problems.append(f"{path}, line {line}, column 'low'/'high': value "
-                                f"({row['low']!r}, {row['high']!r}): an estimate needs both ends of its range")
-            elif not float(row["low"]) <= float(row["value"]) <= float(row["high"]):
-                problems.append(f"{path}, line {line}, column 'value': value {row['value']!r} "
-                                f"is outside its range {row['low']}..{row['high']}")
-        elif has_range:
-            problems.append(f"{path}, line {line}, column 'low'/'high': value "
-                            f"({row['low']!r}, {row['high']!r}): only basis=estimate rows have a range")
-    return problems
-
-
-def _one_preferred(*key: str):
-    """Exactly one row with preferred=true for each value of the key columns."""
-
-    def rule(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-        groups: dict[tuple, list[tuple[int, dict]]] = defaultdict(list)
-        for line, row in rows:
-            groups[tuple(row[column] for column in key)].append((line, row))
-        problems = []
-        for key_values, members in groups.items():
-            chosen = [line for line, row in members if row["preferred"] == "true"]
-            label = "/".join(k for k in key_values if k)
-            if len(chosen) != 1:
-                lines = [line for line, _ in members]
-                problems.append(
-                    f"{path}, line {lines[0]}, column 'preferred': value "
-                    f"{members[0][1]['preferred']!r}: {label} has {len(chosen)} preferred rows "
-                    f"(lines {', '.join(map(str, lines))}); exactly one must be true")
-        return problems
-
-    return rule
-
-
-_COMPUTE_METRICS = ("peak_flops", "peak_ops")
-
-def _fiscal_periods(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A period starts before it ends and covers exactly the company's fiscal quarter or year."""
-    problems = []
-    for line, row in rows:
-        start, end = row["period_start"], row["period_end"]
-        if end < start:
-            problems.append(f"{path}, line {line}, column 'period_end': value {end!r} is before "
-                            f"period_start {start!r}")
-            continue
-        first, last = fiscal.period_dates(row["company"], row["fiscal_period"])
-        if (start, end) != (first.isoformat(), last.isoformat()):
-            problems.append(f"{path}, line {line}, column 'period_start'/'period_end': value "
-                            f"({start!r}, {end!r}) is not {row['company']}'s {row['fiscal_period']} "
-                            f"({first} to {last})")
-    return problems
-
-
-def _deal_has_a_size(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A deal states at least one of dollars, gigawatts or chips."""
-    return [f"{path}, line {line}, column 'usd'/'gigawatts'/'chips': value ('', '', ''): a deal needs "
-            "dollars, gigawatts or chips" for line, row in rows
-            if not (row["usd"] or row["gigawatts"] or row["chips"])]
-
-
-ESTIMATE_FIELDS = ("analyst", "year", "scope", "measure", "kind", "source_id")
-"""What every row of one share estimate (market_shares.csv) has in common."""
-
-
-def _one_estimate_one_market(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """The rows of one estimate_id are one analyst's figures for one market (same analyst, year, scope,
-    measure, kind and source), and their shares sum to at most 100%."""
-    problems, first, total = [], {}, {}
-    for line, row in rows:
-        estimate = row["estimate_id"]
-        if estimate not in first:
-            first[estimate] = (line, row)
-        else:
-            line0, row0 = first[estimate]
-            for column in ESTIMATE_FIELDS:
-                if row[column] != row0[column]:
-                    problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} differs from "
-                                    f"{row0[column]!r} on line {line0}, the same estimate {estimate!r}: one "
-                                    "estimate is one market (give the other its own estimate_id)")
-        total[estimate] = total.get(estimate, 0.0) + float(row["share_percent"])
-        if total[estimate] > 100 + 1e-9:
-            problems.append(f"{path}, line {line}, column 'share_percent': value {row['share_percent']!r} brings "
-                            f"the shares of estimate {estimate!r} to {total[estimate]:g}%, more than 100%")
-    return problems
-
-
-def _scaleup_domain_fits(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """An UltraServer or rack is one scale-up domain; an instance holds whole domains or is a slice of one."""
-    problems = []
-    for line, row in rows:
-        chips, domain = int(row["chips"]), int(row["scaleup_chips"])
-        if row["kind"] in ("ultraserver", "rack", "pod"):
-            fits, rule = chips == domain, f"a {row['kind']} is one scale-up domain of all its chips"
-        else:
-            fits = chips % domain == 0 or domain % chips == 0
-            rule = "an instance holds whole scale-up domains or is a slice of one"
-        if not fits:
-            problems.append(f"{path}, line {line}, column 'scaleup_chips': value {row['scaleup_chips']!r} "
-                            f"disagrees with chips {row['chips']!r}: {rule}")
-    return problems
-
-
-def _positive_price(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A price is more than zero dollars an hour."""
-    return [f"{path}, line {line}, column 'usd_per_hour': value {row['usd_per_hour']!r} is not a price "
-            "(must be more than 0)" for line, row in rows if float(row["usd_per_hour"]) <= 0]
-
-
-def _ordered_range(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """An assumption's range is in order: low <= central <= high."""
-    problems = []
-    for line, row in rows:
-        low, central, high = (float(row[c]) for c in ("low", "central", "high"))
-        if low > central:
-            problems.append(f"{path}, line {line}, column 'low': value {row['low']!r} is above central "
-                            f"{row['central']!r} (need low <= central <= high)")
-        if central > high:
-            problems.append(f"{path}, line {line}, column 'high': value {row['high']!r} is below central "
-                            f"{row['central']!r} (need low <= central <= high)")
-    return problems
-
-
-def _claimed_numbers(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A claim that states a number states its unit, bound and precision; a range its high end; a claim
-    without a number none of them."""
-    problems = []
-    for line, row in rows:
-        has_value = bool(row["claimed_value"])
-        for column in ("claimed_unit", "claimed_bound", "claimed_precision"):
-            if has_value and not row[column]:
-                problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, but the claim "
-                                f"states a number ({row['claimed_value']}) and must say its {column[8:]}")
-        for column in ("claimed_high", "claimed_bound", "claimed_precision"):
-            if not has_value and row[column]:
-                problems.append(f"{path}, line {line}, column {column!r}: value {row[column]!r} given, but the "
-                                "claim states no number (claimed_value is empty)")
-        is_range = row["claimed_bound"] == "range"
-        if has_value and is_range != bool(row["claimed_high"]):
-            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r}: a range "
-                            "claim (claimed_bound=range) needs its high end, and only a range has one")
-        elif is_range and float(row["claimed_high"]) < float(row["claimed_value"]):
-            problems.append(f"{path}, line {line}, column 'claimed_high': value {row['claimed_high']!r} is below "
-                            f"claimed_value {row['claimed_value']!r}")
-    return problems
-
-
-# read_via: a URL, owner/repository:path (optionally @commit), or index:<id> of the search tools' copy
-_READ_VIA = re.compile(r"https?://\S+|[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+:[^\s@][^\s]*?(@[0-9a-f]{7,40})?|index:[0-9]+")
-
-
-def _provenance(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """How a source was read: an original has no read_via, a copy says where it was read, in one of the
-    three forms; `supersedes` names other sources."""
-    ids = {row["source_id"] for _, row in rows}
-    problems = []
-    for line, row in rows:
-        read_via, copy = row["read_via"], row["copy_kind"]
-        if read_via and not _READ_VIA.fullmatch(read_via):
-            problems.append(f"{path}, line {line}, column 'read_via': value {read_via!r} is neither empty nor a URL, "
-                            "owner/repository:path or index:<id>")
-        elif copy == "original" and read_via:
-            problems.append(f"{path}, line {line}, column 'read_via': value {read_via!r} given, but copy_kind is "
-                            "'original' (the original itself was read: read_via stays empty)")
-        elif copy and copy != "original" and not read_via:
-            problems.append(f"{path}, line {line}, column 'read_via': value '' is empty, but copy_kind is {copy!r}: "
-                            "say where the copy was read")
-        for other in filter(None, (part.strip() for part in row["supersedes"].split(";"))):
-            if other not in ids or other == row["source_id"]:
-                problems.append(f"{path}, line {line}, column 'supersedes': value {other!r} is not another "
-                                "source_id of sources.csv")
-    return problems
-
-
-# benchmarks.csv metric -> the unit its value must be in
-BENCHMARK_UNITS = {"tokens_per_s": "tokens/s", "tokens_per_s_per_user": "tokens/s", "samples_per_s": "samples/s",
-                   "queries_per_s": "queries/s", "achieved_flops": "TFLOPS", "ttft_ms": "ms", "tpot_ms": "ms",
-                   "latency_ms": "ms"}
-_SPECULATION = re.compile(r"specul", re.IGNORECASE)
-_NO_SPECULATION = re.compile(r"\b(no|without|non)[ -]speculat", re.IGNORECASE)
-
-
-def _benchmark_rows(path: Path, rows: list[tuple[int, dict[str, str]]]) -> list[str]:
-    """A token rate names its workload and scenario; a unit fits its metric; a result whose own words
-    speak of speculative decoding is marked speculative_decoding=yes."""
-    problems = []
-    for line, row in rows:
-        if row["metric"].startswith("tokens_per_s"):
-            for column in ("workload", "scenario"):
-                if not row[column]:
-                    problems.append(f"{path}, line {line}, column {column!r}: value '' is empty, but a "
-                                    f"{row['metric']} result must name its workload and scenario")
-        wanted = BENCHMARK_UNITS.get(row["metric"])
-        if wanted and row["unit"] != wanted:
-            problems.append(f"{path}, line {line}, column 'unit': value {row['unit']!r} does not fit metric "
-                            f"{row['metric']!r} (needs {wanted!r})")
-        words = f"{row['system']} {row['quote']}"
-        if _SPECULATION.search(words) and not _NO_SPECULATION.search(words) and row["speculative_decoding"] != "yes":
-            problems.append(f"{path}, line {line}, column 'speculative_decoding': value "
-                            f"{row['speculative_decoding']!r}, but the result's own words speak of speculative "
-                            "decoding: mark it 'yes'")
-    return problems
-
-
-_RULES = {
-    "benchmarks": (_benchmark_rows,),
-    "sources": (_provenance,),
-    "claims": (_claimed_numbers,),
-    "chip_specs": (_metric_rows, _estimates),
-    "system_specs": (_metric_rows, _estimates),
-    "financials": (_fiscal_periods, _one_preferred("company", "metric", "fiscal_period", "kind", "definition")),
-    "deals": (_deal_has_a_size, _one_preferred("deal_id")),
-    "market_shares": (_one_estimate_one_market,),
-    "systems": (_scaleup_domain_fits,),
-    "prices": (_positive_price,),
-    "assumptions": (_ordered_range,),
-}
 
 
 # --- derived views -------------------------------------------------------------------------------

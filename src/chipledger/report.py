@@ -17,6 +17,7 @@ as coloured labels with their grade, and add two pages of their own: every sourc
 
 from __future__ import annotations
 
+import html
 import os
 import sys
 import tempfile
@@ -129,11 +130,15 @@ def claims_markdown() -> str:
     verdicts = overview.all_verdicts()
     lines = ["| claim | whose | verdict | grade | checked in |", "|---|---|---|---|---|"]
     for row in verdicts.itertuples():
-        claim = row.claim.replace("|", "\\|")
         notebook, section = row.link.split("#", 1)
-        lines.append(f"| {claim} | {row.whose_claim} | **{row.verdict}** | {row.grade} | "
-                     f"[`{notebook}`](notebooks/{notebook}) § {section.replace('-', ' ')} |")
+        lines.append(f"| {markdown_cell(row.claim)} | {markdown_cell(row.whose_claim)} | **{row.verdict}** | {row.grade} | "
+                     f"[`{notebook}`](notebooks/{notebook}) § {markdown_cell(section.replace('-', ' '))} |")
     return "\n".join(lines)
+
+
+def markdown_cell(text: object) -> str:
+    """Text from the ledger as one Markdown table cell: HTML escaped, pipes escaped, on one line."""
+    return html.escape(" ".join(str(text).split()), quote=False).replace("|", "\\|")
 
 
 def copy_kinds_markdown() -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from . import aws, aws_scan  # noqa: F401 (modules the tests reach)
 from .aws import AWS_PRICING, parse_offer, refresh_aws_prices, top_level_kind
 from .errors import RefreshError, Summary
 from .http import Fetcher, default_cache
@@ -23,12 +24,16 @@ __all__ = ["AWS_PRICING", "Fetcher", "RefreshError", "SEC_COMPANYFACTS", "Summar
            "refresh_aws_prices", "refresh_mlperf", "refresh_sec", "run", "sec_rows", "sec_user_agent", "top_level_kind"]
 
 
-def run(kind: str, regions: Iterable[str] = ("us-east-1",), source: str | None = None, history: int = 0,
+def run(kind: str, regions: Iterable[str] | None = None, source: str | None = None, history: int = 0,
         timeout_s: float = 60.0) -> Summary:
-    """Entry point of the CLI."""
+    """Entry point of the CLI. regions: None for the default (us-east-1)."""
+    if not (isinstance(timeout_s, (int, float)) and 0 < timeout_s <= 3600):
+        raise RefreshError(f"--timeout: value {timeout_s!r} is not a number of seconds in (0, 3600]")
+    if not (isinstance(history, int) and 0 <= history <= 100):
+        raise RefreshError(f"--history: value {history!r} is not a whole number from 0 to 100")
     if kind == "aws-prices":
         fetcher = Fetcher(cache=default_cache(), timeout_s=timeout_s)
-        return refresh_aws_prices(list(regions), source or AWS_PRICING, history, fetcher)
+        return refresh_aws_prices(None if regions is None else list(regions), source or AWS_PRICING, history, fetcher)
     if kind == "sec":
         src = source or SEC_COMPANYFACTS
         headers = {"User-Agent": sec_user_agent()} if src.startswith("http") else {}

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import ijson
 
+from . import aws_scan
 from .errors import RefreshError, Summary
+from .guard import Skips, checked_events, expect
 from .http import Fetcher, default_cache
 from .http import key as _key
 from .http import load_json as _load_json
@@ -41,13 +43,10 @@ def top_level_kind(path: Path) -> str:
     'version_index' or 'offer'. Reads only the start of the file."""
     markers = {"offers": "service_index", "regions": "region_index", "versions": "version_index",
                "products": "offer", "terms": "offer"}
-    try:
-        with path.open("rb") as handle:
-            for prefix, event, value in ijson.parse(handle):
-                if prefix == "" and event == "map_key" and value in markers:
-                    return markers[value]
-    except ijson.JSONError as error:
-        raise RefreshError(f"{path}: invalid JSON ({error})") from None
+    with path.open("rb") as handle:
+        for prefix, event, value in checked_events(handle, str(path)):
+            if prefix == "" and event == "map_key" and value in markers:
+                return markers[value]
     raise RefreshError(f"{path}: not an AWS Price List file (no 'offers', 'regions', 'versions' or 'products' key)")
 
 
@@ -101,11 +100,10 @@ class _Range(io.RawIOBase):
         super().close()
 
 
-def _offer_streams(path: Path):
+def _offer_streams(path: Path, cut: int | None):
     """(open products, open terms): functions giving fresh streams over the products part and the
     terms part of an offer file, each a valid JSON document, so each byte is parsed once per use;
-    the whole file for both where the layout is not AWS's usual one."""
-    cut = _terms_offset(path)
+    the whole file for both where the layout is not AWS's usual one. cut: _terms_offset(path)."""
     if cut is None:
         return (lambda: path.open("rb")), (lambda: path.open("rb"))
     with path.open("rb") as handle:  # the products object ends just before: drop its trailing comma
@@ -117,10 +115,10 @@ def _offer_streams(path: Path):
             lambda: io.BufferedReader(_Range(path, cut, size, prefix=b"{"), 1 << 16))
 
 
-def _header(stream) -> dict:
+def _header(stream, where: str = "offer file") -> dict:
     """The scalar top-level fields before "products" (version, publicationDate, ...)."""
     header = {}
-    for prefix, event, value in ijson.parse(stream):
+    for prefix, event, value in checked_events(stream, where):
         if prefix == "" and event == "map_key" and value == "products":
             break
         if "." not in prefix and prefix and event in ("string", "number"):
@@ -128,89 +126,154 @@ def _header(stream) -> dict:
     return header
 
 
-def parse_offer(path: Path, families: tuple[str, ...] = ACCELERATOR_FAMILIES) -> tuple[dict, list[PriceRow]]:
+def parse_offer(path: Path, families: tuple[str, ...] = ACCELERATOR_FAMILIES,
+                skips: Skips | None = None, fast: bool = True) -> tuple[dict, list[PriceRow]]:
     """Streams one EC2 offer file: (header, rows) with the on-demand Linux, shared-tenancy,
     used-capacity, no-pre-installed-software price of each accelerator instance, and its standard
-    no-upfront reserved prices. Capacity-block and capacity-reservation rows are skipped."""
-    open_products, open_terms = _offer_streams(path)
+    no-upfront reserved prices. Capacity-block and capacity-reservation rows are skipped. A product
+    or term of the wrong shape is a RefreshError naming its JSON path; a price that is missing,
+    unreadable or implausible skips its row and is counted in `skips`. In AWS's own layout only the
+    accelerator products and their terms are parsed (aws_scan, fast=True); otherwise, or with
+    fast=False, the whole file as a stream."""
+    cut = _terms_offset(path)
+    open_products, open_terms = _offer_streams(path, cut)
+    skips = skips if skips is not None else Skips()
+    where = str(path)
+    with open_products() as stream:
+        header = _header(stream, where)
+    for required in ("version", "publicationDate"):
+        if required not in header:
+            raise RefreshError(f"{path}: the expected key {required!r} is missing (has the format changed?)")
+    found = aws_scan.scan(path, families, cut) if fast else None
+    if found is not None:  # AWS's layout: only the accelerator products and their terms were parsed
+        products, sections = found
+        product_items = products.items()
+        term_items = {kind: sections[kind].items() for kind in ("OnDemand", "Reserved")}
+        return header, _rows_from(product_items, term_items, families, where, skips)
+    with open_products() as stream:
+        product_items = list(_wanted_products(ijson.kvitems(checked_events(stream, where), "products"), families, where))
+    term_items = {}
+    for term_type in ("OnDemand", "Reserved"):
+        wanted = {sku for sku, _ in product_items}
+        with open_terms() as stream:
+            term_items[term_type] = [(sku, terms) for sku, terms in
+                                     ijson.kvitems(checked_events(stream, where), f"terms.{term_type}") if sku in wanted]
+    return header, _rows_from(product_items, term_items, families, where, skips)
+
+
+def _wanted_products(items, families: tuple[str, ...], where: str):
+    """The (sku, product) pairs of accelerator instances among all products, each checked for shape."""
+    for sku, product in items:
+        product = expect(product, dict, where, f"products.{sku}")
+        attributes = expect(product.get("attributes", {}), dict, where, f"products.{sku}.attributes")
+        if _wanted(product, attributes, families):
+            yield sku, product
+
+
+def _rows_from(product_items, term_items: dict, families: tuple[str, ...], where: str, skips: Skips) -> list[PriceRow]:
     wanted: dict[str, dict] = {}
+    for sku, product in product_items:
+        product = expect(product, dict, where, f"products.{sku}")
+        attributes = expect(product.get("attributes", {}), dict, where, f"products.{sku}.attributes")
+        if _wanted(product, attributes, families):
+            expect(attributes.get("instanceType"), str, where, f"products.{sku}.attributes.instanceType")
+            wanted[sku] = attributes
     rows: list[PriceRow] = []
-    try:
-        with open_products() as stream:
-            header = _header(stream)
-        for required in ("version", "publicationDate"):
-            if required not in header:
-                raise RefreshError(f"{path}: the expected key {required!r} is missing (has the format changed?)")
-        with open_products() as stream:
-            for sku, product in ijson.kvitems(stream, "products"):
-                attributes = product.get("attributes", {})
-                if _wanted(product, attributes, families):
-                    wanted[sku] = attributes
-        for term_type in ("OnDemand", "Reserved"):
-            with open_terms() as stream:
-                for sku, terms in ijson.kvitems(stream, f"terms.{term_type}"):
-                    if sku in wanted:
-                        rows.extend(_term_rows(wanted[sku], terms, term_type))
-    except ijson.IncompleteJSONError as error:
-        raise RefreshError(f"{path}: the offer file is cut short or not JSON ({error})") from None
-    except ijson.JSONError as error:
-        raise RefreshError(f"{path}: invalid JSON in the offer file ({error})") from None
-    return header, rows
+    for term_type in ("OnDemand", "Reserved"):
+        for sku, terms in term_items[term_type]:
+            if sku in wanted:
+                terms = expect(terms, dict, where, f"terms.{term_type}.{sku}")
+                rows.extend(_term_rows(wanted[sku], terms, term_type, where, f"terms.{term_type}.{sku}", skips))
+    return rows
 
 
 def _wanted(product: dict, attributes: dict, families: tuple[str, ...]) -> bool:
-    return (product.get("productFamily", "").startswith("Compute Instance")
-            and attributes.get("instanceType", "").startswith(families)
-            and attributes.get("tenancy") == "Shared"
-            and attributes.get("operatingSystem") == "Linux"
-            and attributes.get("preInstalledSw") == "NA"
-            and attributes.get("capacitystatus") == "Used"
-            and attributes.get("licenseModel", "No License required") == "No License required"
-            and attributes.get("marketoption", "OnDemand") == "OnDemand")
+    text = {k: v if isinstance(v, str) else "" for k, v in attributes.items()}
+    return (str(product.get("productFamily") or "").startswith("Compute Instance")
+            and text.get("instanceType", "").startswith(families)
+            and text.get("tenancy") == "Shared"
+            and text.get("operatingSystem") == "Linux"
+            and text.get("preInstalledSw") == "NA"
+            and text.get("capacitystatus") == "Used"
+            and text.get("licenseModel", "No License required") == "No License required"
+            and text.get("marketoption", "OnDemand") == "OnDemand")
 
 
-def _term_rows(attributes: dict, terms: dict, term_type: str) -> Iterator[PriceRow]:
-    for term in terms.values():
-        dimensions = list(term.get("priceDimensions", {}).values())
-        hourly = [d for d in dimensions if d.get("unit") == "Hrs"]
+_DATE = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])(T|$)")
+MAX_USD_PER_HOUR = 100_000.0
+"""The most an hour of one instance could plausibly cost; a larger price is a bad value."""
+
+
+def _term_rows(attributes: dict, terms: dict, term_type: str, where: str, at: str, skips: Skips) -> Iterator[PriceRow]:
+    for code, term in terms.items():
+        term = expect(term, dict, where, f"{at}.{code}")
+        dimensions = expect(term.get("priceDimensions", {}), dict, where, f"{at}.{code}.priceDimensions")
+        hourly = [(key, expect(d, dict, where, f"{at}.{code}.priceDimensions.{key}")) for key, d in dimensions.items()]
+        hourly = [(key, d) for key, d in hourly if d.get("unit") == "Hrs"]
         if not hourly:
             continue
         if term_type == "OnDemand":
             pricing = "on_demand"
         else:
-            a = term.get("termAttributes", {})
+            a = expect(term.get("termAttributes", {}), dict, where, f"{at}.{code}.termAttributes")
             if a.get("OfferingClass") != "standard" or a.get("PurchaseOption") != "No Upfront":
                 continue
             pricing = {"1yr": "reserved_1yr", "3yr": "reserved_3yr"}.get(a.get("LeaseContractLength"))
             if pricing is None:
                 continue
-        raw = hourly[0].get("pricePerUnit", {}).get("USD")
-        try:
-            usd = float(raw)
-        except (TypeError, ValueError):
-            continue  # not priced in US dollars (a China-region file) or unreadable: not ours
-        if usd <= 0:
+        key, dimension = hourly[0]
+        price_at = f"{at}.{code}.priceDimensions.{key}.pricePerUnit.USD"
+        per_unit = dimension.get("pricePerUnit")
+        if not isinstance(per_unit, dict) or "USD" not in per_unit:
+            skips.add("no US-dollar price", price_at)
             continue
-        yield PriceRow(instance_type=attributes["instanceType"], region=attributes.get("regionCode", ""),
-                       pricing=pricing, usd_per_hour=usd, effective=str(term.get("effectiveDate", ""))[:10],
-                       quote=f'{hourly[0].get("description", "")} | "USD" : "{hourly[0]["pricePerUnit"]["USD"]}"'.strip(" |"),
+        raw = per_unit["USD"]
+        try:
+            usd = float(raw) if isinstance(raw, str) else float("nan")
+        except ValueError:
+            usd = float("nan")
+        if not 0 < usd <= MAX_USD_PER_HOUR:  # NaN fails too
+            skips.add(f"US-dollar price not a number in (0, {MAX_USD_PER_HOUR:,.0f}]", f"{price_at}: value {raw!r}")
+            continue
+        effective = term.get("effectiveDate")
+        if not isinstance(effective, str) or not _DATE.match(effective):
+            skips.add("no effective date (YYYY-MM-DD...)", f"{at}.{code}.effectiveDate: value {effective!r}")
+            continue
+        yield PriceRow(instance_type=attributes["instanceType"], region=str(attributes.get("regionCode") or ""),
+                       pricing=pricing, usd_per_hour=usd, effective=effective[:10],
+                       quote=f'{dimension.get("description", "")} | "USD" : "{raw}"'.strip(" |"),
                        notes=f"sku {term.get('sku', '')}, offer term {term.get('offerTermCode', '')}"
                              + ("" if term_type == "OnDemand" else ", standard No Upfront"))
 
 
-def refresh_aws_prices(regions: list[str], source: str = AWS_PRICING, history: int = 0,
+DEFAULT_REGIONS = ("us-east-1",)
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")
+
+
+def refresh_aws_prices(regions: list[str] | None, source: str = AWS_PRICING, history: int = 0,
                        fetcher: Fetcher | None = None, today: dt.date | None = None) -> Summary:
-    """Refresh prices.csv (and sources.csv) from the AWS Price List; see the module docstring."""
+    """Refresh prices.csv (and sources.csv) from the AWS Price List; see the module docstring.
+    regions: region codes (None: DEFAULT_REGIONS); each must be in the region index read, and a
+    local offer file named with --region must be of one of them."""
     fetcher = fetcher or Fetcher(cache=default_cache())
     today = today or dt.date.today()
+    explicit_regions = regions is not None
+    regions = list(regions) if regions is not None else list(DEFAULT_REGIONS)
     if not regions:
         raise RefreshError("no region given (use --region, e.g. --region us-east-1)")
+    for region in regions:
+        if not isinstance(region, str) or not _REGION.fullmatch(region):
+            raise RefreshError(f"--region: value {region!r} is not an AWS region code (e.g. us-east-1)")
     offers = list(_offer_files(source, regions, history, fetcher))
-    new_prices, new_sources = [], []
+    new_prices, new_sources, skips = [], [], Skips()
     for url, path, region in offers:
-        header, rows = parse_offer(path)
+        header, rows = parse_offer(path, skips=skips)
         version, published = str(header["version"]), str(header["publicationDate"])[:10]
-        region = region or next(iter(sorted({r.region for r in rows if r.region})), "")
+        found = sorted({r.region for r in rows if r.region})
+        if not region and explicit_regions and found and not set(found) & set(regions):
+            raise RefreshError(f"{url}: an offer file of region {', '.join(found)}, but --region asked for "
+                               f"{', '.join(regions)}")
+        region = region or next(iter(found), "")
         source_id = f"{PRICE_SOURCE_PREFIX}ec2-{region or 'file'}-{version}"
         canonical = url if url.startswith("http") else (
             f"https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/{version}/{region}/index.json"
@@ -226,11 +289,15 @@ def refresh_aws_prices(regions: list[str], source: str = AWS_PRICING, history: i
                 "pricing": row.pricing, "usd_per_hour": _number(row.usd_per_hour), "effective": row.effective,
                 "observed": published, "source_id": source_id, "quote": row.quote, "notes": row.notes})
     if not any(r for r in new_prices):
+        why = "; ".join(skips.lines("price terms")) if skips else ""
         raise RefreshError(f"no accelerator prices matched in {', '.join(u for u, _, _ in offers)} "
-                           f"(regions {', '.join(regions)}; families {', '.join(ACCELERATOR_FAMILIES)})")
-    return merge("prices", new_prices, new_sources, PRICE_SOURCE_PREFIX,
-                  key=["system_id", "provider", "region", "pricing", "effective", "source_id"],
-                  compare=_compare_prices)
+                           f"(regions {', '.join(regions)}; families {', '.join(ACCELERATOR_FAMILIES)})"
+                           + (f": {why}" if why else ""))
+    summary = merge("prices", new_prices, new_sources, PRICE_SOURCE_PREFIX,
+                    key=["system_id", "provider", "region", "pricing", "effective", "source_id"],
+                    compare=_compare_prices)
+    summary.notes += skips.lines("price terms")
+    return summary
 
 
 def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher) -> Iterator[tuple[str, Path, str]]:
@@ -245,9 +312,11 @@ def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher
     base = source
     if kind == "service_index":
         index = _load_json(path, "service index")
-        ec2 = _key(index, "offers.AmazonEC2", source)
-        region_url = urllib.parse.urljoin(base, _key(ec2, "currentRegionIndexUrl", f"{source} offers.AmazonEC2"))
-        version_url = urllib.parse.urljoin(base, _key(ec2, "versionIndexUrl", f"{source} offers.AmazonEC2"))
+        ec2 = expect(_key(index, "offers.AmazonEC2", source), dict, source, "offers.AmazonEC2")
+        region_url = urllib.parse.urljoin(base, expect(_key(ec2, "currentRegionIndexUrl", f"{source} offers.AmazonEC2"),
+                                                       str, source, "offers.AmazonEC2.currentRegionIndexUrl"))
+        version_url = urllib.parse.urljoin(base, expect(_key(ec2, "versionIndexUrl", f"{source} offers.AmazonEC2"),
+                                                        str, source, "offers.AmazonEC2.versionIndexUrl"))
         region_index = _load_json(fetcher.get(region_url), "region index")
     elif kind == "region_index":
         if history:
@@ -255,15 +324,26 @@ def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher
         region_url, version_url, region_index = source, None, _load_json(path, "region index")
     else:
         raise RefreshError(f"{source}: a version index; give the service index or a region's offer file")
+    known = expect(_key(region_index, "regions", region_url), dict, region_url, "regions")
     for region in regions:
-        entry = _key(region_index, f"regions.{region}", region_url)
-        current = urllib.parse.urljoin(region_url, _key(entry, "currentVersionUrl", f"{region_url} regions.{region}"))
+        if region not in known:
+            raise RefreshError(f"{region_url}: region {region!r} is not in the region index ({len(known)} regions, "
+                               f"e.g. {', '.join(sorted(known)[:3])})")
+        entry = expect(known[region], dict, region_url, f"regions.{region}")
+        link = expect(_key(entry, "currentVersionUrl", f"{region_url} regions.{region}"), str, region_url,
+                      f"regions.{region}.currentVersionUrl")
+        current = urllib.parse.urljoin(region_url, link)
         yield current, fetcher.get(current), region
     if history and version_url:
-        versions = _key(_load_json(fetcher.get(version_url), "version index"), "versions", version_url)
+        versions = expect(_key(_load_json(fetcher.get(version_url), "version index"), "versions", version_url),
+                          dict, version_url, "versions")
+        for version, entry in versions.items():
+            expect(entry, dict, version_url, f"versions.{version}")
         ordered = sorted(versions, key=lambda v: str(versions[v].get("versionEffectiveBeginDate", v)))
-        current_ids = {urllib.parse.urlsplit(_key(region_index, f"regions.{r}.currentVersionUrl", region_url)).path.split("/")[-3]
-                       for r in regions}
+        current_ids = set()
+        for r in regions:
+            parts = urllib.parse.urlsplit(str(_key(region_index, f"regions.{r}.currentVersionUrl", region_url))).path.split("/")
+            current_ids.add(parts[-3] if len(parts) >= 3 else "")
         past = [v for v in ordered if v not in current_ids][-history:]
         for version in past:
             for region in regions:

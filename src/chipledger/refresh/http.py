@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import http.client
-import json
 import os
 import re
 import socket
@@ -135,11 +134,10 @@ def _cache_name(url: str) -> str:
 
 
 def load_json(path: Path, what: str) -> dict:
-    try:
-        with path.open("rb") as handle:
-            return json.load(handle)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise RefreshError(f"{path}: invalid JSON in the {what} ({error})") from None
+    """A small JSON document (an index, a companyfacts file), depth and size bounded (refresh.guard)."""
+    from .guard import load_json as guarded
+
+    return guarded(path, what)
 
 
 def key(document: dict, path: str, where: str):

@@ -19,6 +19,7 @@ from pathlib import Path
 import ijson
 
 from .errors import RefreshError, Summary
+from .guard import checked_events
 from .http import Fetcher, default_cache
 from .merge import merge, number
 
@@ -54,18 +55,21 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", text.lower()).strip("-")
 
 
+SCALAR = (str, int, float, bool, type(None))
+
+
 def read_records(path: Path):
-    """(index, record) for each record of a summary_results.json, parsed as a stream."""
-    try:
-        with path.open("rb") as handle:
-            for index, record in enumerate(ijson.items(handle, "item", use_float=True)):
-                if not isinstance(record, dict):
-                    raise RefreshError(f"{path}: [{index}] is not a record (an object) but {type(record).__name__}")
-                yield index, record
-    except ijson.IncompleteJSONError as error:
-        raise RefreshError(f"{path}: the results file is cut short or not JSON ({error})") from None
-    except ijson.JSONError as error:
-        raise RefreshError(f"{path}: invalid JSON in the results file ({error})") from None
+    """(index, record) for each record of a summary_results.json, parsed as a stream (depth and value
+    size bounded, refresh.guard); a record is an object of plain values."""
+    with path.open("rb") as handle:
+        for index, record in enumerate(ijson.items(checked_events(handle, str(path)), "item", use_float=True)):
+            if not isinstance(record, dict):
+                raise RefreshError(f"{path}: [{index}] is not a record (an object) but {type(record).__name__}")
+            for key, value in record.items():
+                if not isinstance(value, SCALAR):
+                    raise RefreshError(f"{path}: [{index}].{key}: value {str(value)[:40]!r} is not a plain value "
+                                       "(text or a number)")
+            yield index, record
 
 
 def parse_results(path: Path) -> tuple[list[dict], dict]:

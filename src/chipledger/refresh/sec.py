@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
+import re
 from pathlib import Path
 
 from .. import fiscal
 from .errors import RefreshError, Summary
+from .guard import Skips, expect
 from .http import Fetcher, default_cache
 from .http import key as _key
 from .http import load_json as _load_json
@@ -46,16 +49,17 @@ def refresh_sec(source: str = SEC_COMPANYFACTS, fetcher: Fetcher | None = None,
     elif is_url and "User-Agent" not in fetcher.headers:
         fetcher.headers["User-Agent"] = sec_user_agent()
     today = today or dt.date.today()
-    new_rows, new_sources = [], {}
+    new_rows, new_sources, skips = [], {}, Skips()
     for company, cik in COMPANIES.items():
         location = (source.rstrip("/") + f"/CIK{cik}.json") if is_url else str(Path(source) / f"CIK{cik}.json")
         facts = _load_json(fetcher.get(location), f"companyfacts of {company}")
-        us_gaap = _key(facts, "facts.us-gaap", location)
+        us_gaap = expect(_key(facts, "facts.us-gaap", location), dict, location, "facts.us-gaap")
         for metric in SEC_METRICS[company]:
-            rows = sec_rows(company, metric, us_gaap, location)
+            rows = sec_rows(company, metric, us_gaap, location, skips)
             if not rows:
+                why = "; ".join(skips.lines("facts"))
                 raise RefreshError(f"{location}: no quarterly USD facts for {metric} under "
-                                   f"{' or '.join(SEC_CONCEPTS[metric])}")
+                                   f"{' or '.join(SEC_CONCEPTS[metric])}" + (f" ({why})" if why else ""))
             for row in rows:
                 new_rows.append(row)
                 accn = row["source_id"][len(SEC_SOURCE_PREFIX):].split("-", 1)[1]
@@ -68,22 +72,64 @@ def refresh_sec(source: str = SEC_COMPANYFACTS, fetcher: Fetcher | None = None,
                     "notes": f"Figures read from {SEC_COMPANYFACTS}CIK{cik}.json by `chipledger refresh sec`."}
     # A later filing restates a period under a new accession number: the refreshed row of a period is
     # replaced, whatever filing it came from (key without source_id).
-    return merge("financials", new_rows, list(new_sources.values()), SEC_SOURCE_PREFIX,
-                  key=["company", "metric", "fiscal_period", "unit"], compare=_compare_financials,
-                 choose_preferred=_choose_preferred)
+    summary = merge("financials", new_rows, list(new_sources.values()), SEC_SOURCE_PREFIX,
+                    key=["company", "metric", "fiscal_period", "unit"], compare=_compare_financials,
+                    choose_preferred=_choose_preferred)
+    summary.notes += skips.lines("facts")
+    return summary
 
 
-def sec_rows(company: str, metric: str, us_gaap: dict, where: str) -> list[dict]:
+def _fact_problem(fact: dict) -> str | None:
+    """Why a USD fact cannot be used, or None: its value, dates, accession number and filing date
+    must be there and readable, and the amount not negative (revenue and capital spending)."""
+    value = fact.get("val")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return "val not a number"
+    if value < 0 or value > 1e13:
+        return "val negative or above $10 trillion"
+    for name in ("start", "end"):
+        try:
+            dt.date.fromisoformat(str(fact.get(name)))
+        except ValueError:
+            return f"{name} not a date YYYY-MM-DD"
+    if not isinstance(fact.get("accn"), str) or not _ACCESSION.fullmatch(fact["accn"]):
+        return "accn not an accession number (0000000000-00-000000)"
+    try:
+        dt.date.fromisoformat(str(fact.get("filed")))
+    except ValueError:
+        return "filed not a date YYYY-MM-DD"
+    if fact["start"] > fact["end"]:
+        return "start after end"
+    return None
+
+
+_ACCESSION = re.compile(r"[0-9]{10}-[0-9]{2}-[0-9]{6}")
+
+
+def sec_rows(company: str, metric: str, us_gaap: dict, where: str, skips: Skips | None = None) -> list[dict]:
     """financials rows from companyfacts: one per fiscal quarter, duplicates across filings removed
     (the latest filing wins), a quarter missing as a 3-month fact derived from year-to-date facts
-    (Q2 = 6 months - Q1, Q3 = 9 - 6, Q4 = fiscal year - 9 months)."""
+    (Q2 = 6 months - Q1, Q3 = 9 - 6, Q4 = fiscal year - 9 months). A container of the wrong type is a
+    RefreshError naming its JSON path; a fact with a bad value is skipped and counted in `skips`."""
+    skips = skips if skips is not None else Skips()
     facts = {}
     for concept in SEC_CONCEPTS[metric]:
-        for fact in us_gaap.get(concept, {}).get("units", {}).get("USD", []):
+        if concept not in us_gaap:
+            continue
+        at = f"facts.us-gaap.{concept}"
+        entry = expect(us_gaap[concept], dict, where, at)
+        units = expect(entry.get("units", {}), dict, where, f"{at}.units")
+        listed = expect(units.get("USD", []), list, where, f"{at}.units.USD")
+        for i, fact in enumerate(listed):
+            fact = expect(fact, dict, where, f"{at}.units.USD[{i}]")
             if "start" not in fact or fact.get("form") not in ("10-Q", "10-K", "10-Q/A", "10-K/A"):
                 continue
+            problem = _fact_problem(fact)
+            if problem:
+                skips.add(problem, f"{where} {at}.units.USD[{i}]")
+                continue
             period = (fact["start"], fact["end"])
-            if period not in facts or fact.get("filed", "") > facts[period][0].get("filed", ""):
+            if period not in facts or str(fact["filed"]) > str(facts[period][0]["filed"]):
                 facts[period] = (fact, concept)
     by_period = {}
     for (start, end), (fact, concept) in facts.items():
@@ -123,6 +169,8 @@ def _fiscal_label(company: str, start: dt.date, end: dt.date) -> str | None:
     """'FY2026Q3' for a quarter, 'FY2026' for a year, 'FY2026:3' for three quarters to date (':2' six
     months); None if the dates are no period of the company's calendar."""
     year = end.year + (1 if company == "NVIDIA" and end.month > 1 else 0)
+    if not fiscal.FIRST_YEAR < year < fiscal.LAST_YEAR:
+        return None  # not a period of the calendars we keep
     for candidate in (year, year - 1, year + 1):
         first, last = fiscal.period_dates(company, f"FY{candidate}")
         if (start, end) == (first, last):
