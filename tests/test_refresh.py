@@ -229,6 +229,44 @@ def test_an_unknown_region(ledger, server, tmp_path):
     assert fingerprint(ledger.folder) == before
 
 
+# --- every region ----------------------------------------------------------------------------------
+
+def test_every_region_one_file_at_a_time_and_the_cache_emptied(ledger, server, tmp_path):
+    summary = refresh.refresh_aws_prices(["all"], server.url_for(INDEX), fetcher=fetcher(tmp_path))
+    prices = chipledger.load("prices")
+    ours = prices[prices["source_id"].str.startswith("aws-price-list-")]
+    assert set(ours["region"]) == set(make_price_fixtures.LOCATION)
+    assert any(line.startswith("read 2 offer files") for line in summary.lines())
+    offers = [p.name for p in (tmp_path / "cache").iterdir() if "region_index" not in p.name and p.name.endswith("index.json")
+              and "AmazonEC2_2" in p.name]
+    assert offers == []  # each offer file removed once parsed
+
+
+def test_every_region_can_keep_the_cache(ledger, server, tmp_path):
+    refresh.refresh_aws_prices(["all"], server.url_for(INDEX), fetcher=fetcher(tmp_path), keep_cache=True)
+    offers = [p.name for p in (tmp_path / "cache").iterdir() if "AmazonEC2_2" in p.name]
+    assert len(offers) == len(make_price_fixtures.LOCATION)
+
+
+def test_a_region_that_fails_midway_leaves_data_unchanged_and_is_named(ledger, httpserver, tree, tmp_path):
+    broken = f"/offers/v1.0/aws/AmazonEC2/{make_price_fixtures.VERSIONS[-1]}/us-west-2/index.json"
+    for url_path, path in tree.items():
+        if url_path == broken:
+            httpserver.expect_request(url_path).respond_with_data(path.read_bytes()[:5000], content_type="application/json")
+        else:
+            httpserver.expect_request(url_path).respond_with_data(path.read_bytes(), content_type="application/json")
+    before = fingerprint(ledger.folder)
+    with pytest.raises(refresh.RefreshError, match=r"^region us-west-2: .*(cut short|invalid JSON)"):
+        refresh.refresh_aws_prices(["all"], httpserver.url_for(INDEX), fetcher=fetcher(tmp_path))
+    assert fingerprint(ledger.folder) == before
+
+
+def test_every_region_needs_an_index(ledger, tree, tmp_path):
+    offer = next(p for u, p in tree.items() if u.endswith("us-west-2/index.json"))
+    with pytest.raises(refresh.RefreshError, match="--region all needs the service index or a region index"):
+        refresh.refresh_aws_prices(["all"], str(offer), fetcher=fetcher(tmp_path))
+
+
 def test_the_streaming_parser_reads_a_file_in_aws_pretty_layout_and_any_other(tmp_path):
     offer = make_price_fixtures.offer(2)
     aws_layout, compact = tmp_path / "aws.json", tmp_path / "compact.json"

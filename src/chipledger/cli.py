@@ -33,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     kinds = refresh.add_subparsers(dest="kind", required=True)
     aws = kinds.add_parser("aws-prices", help="AWS Price List Bulk API -> prices.csv")
     aws.add_argument("--region", action="append", dest="regions", metavar="R",
-                     help="region code (repeatable; default us-east-1)")
+                     help="region code (repeatable; default us-east-1), or 'all' for every region of the index")
+    aws.add_argument("--keep-cache", action="store_true",
+                     help="keep downloaded offer files in the cache (default: each is removed once parsed)")
     aws.add_argument("--source", metavar="URL_OR_FILE",
                      help="service index, region index or offer file, as a URL or a local file "
                           "(default: AWS's service index)")
@@ -67,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         summary = refresher.run(args.kind, getattr(args, "regions", None), args.source, getattr(args, "history", 0),
-                                args.timeout)
+                                args.timeout, keep_cache=getattr(args, "keep_cache", False))
     except (refresher.RefreshError, data.DataError) as error:
         print(f"chipledger refresh {args.kind}: {error}\ndata/ was not changed.", file=sys.stderr)
         return 1

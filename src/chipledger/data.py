@@ -26,10 +26,32 @@ from pathlib import Path
 sys.modules.setdefault("rfc3987_syntax", None)
 
 import frictionless  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from . import boundary, preference, units  # noqa: E402
+from . import boundary, units  # noqa: E402
 from .rules import _COMPUTE_METRICS, _RULES, BENCHMARK_UNITS, ESTIMATE_FIELDS  # noqa: E402, F401 (public names)
+
+class _Pandas:
+    """pandas, imported on first use: validating the ledger (a refresh, `chipledger validate`) needs
+    no DataFrame, and pandas alone is 60 MB of a process's memory."""
+
+    def __getattr__(self, name: str):
+        import pandas
+
+        return getattr(pandas, name)
+
+
+pd = _Pandas()
+
+
+class _Preference:
+    """chipledger.preference (which imports pandas), on first use."""
+
+    def __getattr__(self, name: str):
+        from . import preference
+
+        return getattr(preference, name)
+
+
+preference = _Preference()
 
 ENV_VAR = "CHIPLEDGER_DATA"
 PACKAGE_FILE = "datapackage.json"

@@ -25,7 +25,7 @@ __all__ = ["AWS_PRICING", "Fetcher", "RefreshError", "SEC_COMPANYFACTS", "Summar
 
 
 def run(kind: str, regions: Iterable[str] | None = None, source: str | None = None, history: int = 0,
-        timeout_s: float = 60.0) -> Summary:
+        timeout_s: float = 60.0, keep_cache: bool = False) -> Summary:
     """Entry point of the CLI. regions: None for the default (us-east-1)."""
     if not (isinstance(timeout_s, (int, float)) and 0 < timeout_s <= 3600):
         raise RefreshError(f"--timeout: value {timeout_s!r} is not a number of seconds in (0, 3600]")
@@ -33,7 +33,8 @@ def run(kind: str, regions: Iterable[str] | None = None, source: str | None = No
         raise RefreshError(f"--history: value {history!r} is not a whole number from 0 to 100")
     if kind == "aws-prices":
         fetcher = Fetcher(cache=default_cache(), timeout_s=timeout_s)
-        return refresh_aws_prices(None if regions is None else list(regions), source or AWS_PRICING, history, fetcher)
+        return refresh_aws_prices(None if regions is None else list(regions), source or AWS_PRICING, history, fetcher,
+                                  keep_cache=keep_cache)
     if kind == "sec":
         src = source or SEC_COMPANYFACTS
         headers = {"User-Agent": sec_user_agent()} if src.startswith("http") else {}

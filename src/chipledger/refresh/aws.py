@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ijson
+from tqdm import tqdm
 
 from . import aws_scan
 from .errors import RefreshError, Summary
@@ -251,64 +252,98 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]{1,2}")
 
 
 def refresh_aws_prices(regions: list[str] | None, source: str = AWS_PRICING, history: int = 0,
-                       fetcher: Fetcher | None = None, today: dt.date | None = None) -> Summary:
+                       fetcher: Fetcher | None = None, today: dt.date | None = None,
+                       keep_cache: bool = False) -> Summary:
     """Refresh prices.csv (and sources.csv) from the AWS Price List; see the module docstring.
-    regions: region codes (None: DEFAULT_REGIONS); each must be in the region index read, and a
-    local offer file named with --region must be of one of them."""
+
+    regions: region codes (None: DEFAULT_REGIONS), or ["all"] for every region of the region index;
+    each must be in the region index read, and a local offer file named with --region must be of one
+    of them. Offer files are fetched and parsed one at a time; a downloaded one is removed from the
+    cache once parsed unless keep_cache. All or nothing: a region that fails stops the refresh before
+    anything is written, and the error names the region."""
     fetcher = fetcher or Fetcher(cache=default_cache())
     today = today or dt.date.today()
     explicit_regions = regions is not None
     regions = list(regions) if regions is not None else list(DEFAULT_REGIONS)
     if not regions:
-        raise RefreshError("no region given (use --region, e.g. --region us-east-1)")
-    for region in regions:
+        raise RefreshError("no region given (use --region, e.g. --region us-east-1, or --region all)")
+    every = regions == ["all"]
+    for region in [] if every else regions:
         if not isinstance(region, str) or not _REGION.fullmatch(region):
-            raise RefreshError(f"--region: value {region!r} is not an AWS region code (e.g. us-east-1)")
-    offers = list(_offer_files(source, regions, history, fetcher))
+            raise RefreshError(f"--region: value {region!r} is not an AWS region code (e.g. us-east-1) or 'all'")
+    plan = _offer_plan(source, regions, history, fetcher)
     new_prices, new_sources, skips = [], [], Skips()
-    for url, path, region in offers:
-        header, rows = parse_offer(path, skips=skips)
-        version, published = str(header["version"]), str(header["publicationDate"])[:10]
-        found = sorted({r.region for r in rows if r.region})
-        if not region and explicit_regions and found and not set(found) & set(regions):
-            raise RefreshError(f"{url}: an offer file of region {', '.join(found)}, but --region asked for "
-                               f"{', '.join(regions)}")
-        region = region or next(iter(found), "")
-        source_id = f"{PRICE_SOURCE_PREFIX}ec2-{region or 'file'}-{version}"
-        canonical = url if url.startswith("http") else (
-            f"https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/{version}/{region}/index.json"
-            if region else AWS_PRICING)
-        new_sources.append({
-            "source_id": source_id, "title": f"AWS Price List, AmazonEC2 offer file {region or ''} version {version}".replace("  ", " "),
-            "publisher": "Amazon Web Services", "url": canonical, "published": published,
-            "accessed": today.isoformat(), "kind": "official", "copy_kind": "original",
-            "notes": "Written by `chipledger refresh aws-prices`" + ("" if url.startswith("http") else f"; read from the local file {url}") + "."})
-        for row in rows:
-            new_prices.append({
-                "system_id": row.instance_type, "provider": "aws", "region": row.region or region,
-                "pricing": row.pricing, "usd_per_hour": _number(row.usd_per_hour), "effective": row.effective,
-                "observed": published, "source_id": source_id, "quote": row.quote, "notes": row.notes})
+    many = len(plan) > 1
+    progress = tqdm(plan, unit="file", desc="offer files", disable=not (many and fetcher.progress), leave=False)
+    quiet, fetcher.progress = fetcher.progress, fetcher.progress and not many  # one bar, not one per file
+    read_bytes = 0
+    try:
+        for url, region in progress:
+            try:
+                path = fetcher.get(url)
+                read_bytes += path.stat().st_size
+                progress.set_postfix_str(f"{region or 'file'}, {read_bytes / 1e9:.2f} GB read")
+                prices, source_row = _one_offer(url, path, region, regions, explicit_regions and not every, today, skips)
+            except RefreshError as error:
+                raise RefreshError(f"region {region}: {error}" if region else str(error)) from None
+            finally:
+                if url.startswith("http") and not keep_cache:
+                    fetcher.forget(url)
+            new_prices += prices
+            new_sources.append(source_row)
+    finally:
+        fetcher.progress = quiet
+        progress.close()
     if not any(r for r in new_prices):
         why = "; ".join(skips.lines("price terms")) if skips else ""
-        raise RefreshError(f"no accelerator prices matched in {', '.join(u for u, _, _ in offers)} "
+        raise RefreshError(f"no accelerator prices matched in {', '.join(u for u, _ in plan)} "
                            f"(regions {', '.join(regions)}; families {', '.join(ACCELERATOR_FAMILIES)})"
                            + (f": {why}" if why else ""))
     summary = merge("prices", new_prices, new_sources, PRICE_SOURCE_PREFIX,
                     key=["system_id", "provider", "region", "pricing", "effective", "source_id"],
                     compare=_compare_prices)
     summary.notes += skips.lines("price terms")
+    if many:
+        summary.notes.append(f"read {len(plan)} offer files, {read_bytes / 1e9:.2f} GB")
     return summary
 
 
-def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher) -> Iterator[tuple[str, Path, str]]:
-    """(url or path, local file, region) of each offer file to read, following indexes from `source`."""
+def _one_offer(url: str, path: Path, region: str, regions: list[str], check_region: bool, today: dt.date,
+               skips: Skips) -> tuple[list[dict], dict]:
+    """The prices.csv rows and the source row of one offer file."""
+    header, rows = parse_offer(path, skips=skips)
+    version, published = str(header["version"]), str(header["publicationDate"])[:10]
+    found = sorted({r.region for r in rows if r.region})
+    if not region and check_region and found and not set(found) & set(regions):
+        raise RefreshError(f"{url}: an offer file of region {', '.join(found)}, but --region asked for "
+                           f"{', '.join(regions)}")
+    region = region or next(iter(found), "")
+    source_id = f"{PRICE_SOURCE_PREFIX}ec2-{region or 'file'}-{version}"
+    canonical = url if url.startswith("http") else (
+        f"https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonEC2/{version}/{region}/index.json"
+        if region else AWS_PRICING)
+    source_row = {
+        "source_id": source_id, "title": f"AWS Price List, AmazonEC2 offer file {region or ''} version {version}".replace("  ", " "),
+        "publisher": "Amazon Web Services", "url": canonical, "published": published,
+        "accessed": today.isoformat(), "kind": "official", "copy_kind": "original",
+        "notes": "Written by `chipledger refresh aws-prices`" + ("" if url.startswith("http") else f"; read from the local file {url}") + "."}
+    prices = [{"system_id": row.instance_type, "provider": "aws", "region": row.region or region,
+               "pricing": row.pricing, "usd_per_hour": _number(row.usd_per_hour), "effective": row.effective,
+               "observed": published, "source_id": source_id, "quote": row.quote, "notes": row.notes} for row in rows]
+    return prices, source_row
+
+
+def _offer_plan(source: str, regions: list[str], history: int, fetcher: Fetcher) -> list[tuple[str, str]]:
+    """(url or path, region) of each offer file to read, from `source`: the file itself, or the current
+    (and, with history, earlier) offer files of the regions named in its indexes. Reads the indexes only."""
     path = fetcher.get(source)
     kind = top_level_kind(path)
     if kind == "offer":
         if history:
             raise RefreshError(f"{source}: --history needs the service index, not one offer file")
-        yield source, path, ""
-        return
+        if regions == ["all"]:
+            raise RefreshError(f"{source}: --region all needs the service index or a region index, not one offer file")
+        return [(source, "")]
     base = source
     if kind == "service_index":
         index = _load_json(path, "service index")
@@ -325,6 +360,11 @@ def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher
     else:
         raise RefreshError(f"{source}: a version index; give the service index or a region's offer file")
     known = expect(_key(region_index, "regions", region_url), dict, region_url, "regions")
+    if regions == ["all"]:
+        regions[:] = sorted(known)
+        if not regions:
+            raise RefreshError(f"{region_url}: the region index names no region")
+    plan = []
     for region in regions:
         if region not in known:
             raise RefreshError(f"{region_url}: region {region!r} is not in the region index ({len(known)} regions, "
@@ -332,8 +372,7 @@ def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher
         entry = expect(known[region], dict, region_url, f"regions.{region}")
         link = expect(_key(entry, "currentVersionUrl", f"{region_url} regions.{region}"), str, region_url,
                       f"regions.{region}.currentVersionUrl")
-        current = urllib.parse.urljoin(region_url, link)
-        yield current, fetcher.get(current), region
+        plan.append((urllib.parse.urljoin(region_url, link), region))
     if history and version_url:
         versions = expect(_key(_load_json(fetcher.get(version_url), "version index"), "versions", version_url),
                           dict, version_url, "versions")
@@ -341,22 +380,26 @@ def _offer_files(source: str, regions: list[str], history: int, fetcher: Fetcher
             expect(entry, dict, version_url, f"versions.{version}")
         ordered = sorted(versions, key=lambda v: str(versions[v].get("versionEffectiveBeginDate", v)))
         current_ids = set()
-        for r in regions:
-            parts = urllib.parse.urlsplit(str(_key(region_index, f"regions.{r}.currentVersionUrl", region_url))).path.split("/")
+        for url, _ in plan:
+            parts = urllib.parse.urlsplit(url).path.split("/")
             current_ids.add(parts[-3] if len(parts) >= 3 else "")
         past = [v for v in ordered if v not in current_ids][-history:]
         for version in past:
             for region in regions:
-                url = urllib.parse.urljoin(version_url, f"/offers/v1.0/aws/AmazonEC2/{version}/{region}/index.json")
-                yield url, fetcher.get(url), region
+                plan.append((urllib.parse.urljoin(version_url, f"/offers/v1.0/aws/AmazonEC2/{version}/{region}/index.json"),
+                             region))
+    return plan
 
 
-def _compare_prices(new, hand) -> list[str]:
+def _compare_prices(new: list[dict], hand: list[dict]) -> list[str]:
     """Refreshed prices against hand-entered ones for the same system, region, pricing and effective date."""
-    merged = new.merge(hand, on=["system_id", "region", "pricing", "effective"], suffixes=("", "_hand"))
+    by_key: dict[tuple, list[dict]] = {}
+    for row in hand:
+        by_key.setdefault((row["system_id"], row["region"], row["pricing"], row["effective"]), []).append(row)
     out = []
-    for row in merged.itertuples():
-        if abs(float(row.usd_per_hour) - float(row.usd_per_hour_hand)) > 1e-6 * float(row.usd_per_hour_hand):
-            out.append(f"{row.system_id} {row.region} {row.pricing} from {row.effective}: price list "
-                       f"{row.usd_per_hour} vs {row.usd_per_hour_hand} ({row.source_id_hand})")
+    for row in new:
+        for other in by_key.get((row["system_id"], row["region"], row["pricing"], row["effective"]), []):
+            if abs(float(row["usd_per_hour"]) - float(other["usd_per_hour"])) > 1e-6 * float(other["usd_per_hour"]):
+                out.append(f"{row['system_id']} {row['region']} {row['pricing']} from {row['effective']}: price list "
+                           f"{row['usd_per_hour']} vs {other['usd_per_hour']} ({other['source_id']})")
     return out

@@ -58,6 +58,11 @@ class Fetcher:
                 time.sleep(error.wait_s if error.wait_s is not None else self.backoff_s * 2**attempt)
         raise AssertionError("unreachable")
 
+    def forget(self, url: str) -> None:
+        """Removes a downloaded file from the cache (a local file is never touched)."""
+        if urllib.parse.urlsplit(url).scheme in ("http", "https"):
+            (self.cache / _cache_name(url)).unlink(missing_ok=True)
+
     def _download(self, url: str, target: Path) -> None:
         wait = self._last_request + 1.0 / self.max_per_second - time.monotonic()
         if wait > 0:

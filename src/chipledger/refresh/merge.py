@@ -3,6 +3,8 @@ copy first, then each file is replaced atomically (and put back if a later write
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import shutil
 import tempfile
@@ -18,56 +20,77 @@ def number(value: float) -> str:
 
 def merge(table: str, new_rows: list[dict], new_sources: list[dict], prefix: str, key: list[str],
           compare, choose_preferred=None) -> Summary:
-    """Writes new rows and their sources into the ledger, all or nothing (see the module docstring)."""
-    import pandas as pd
+    """Writes new rows and their sources into the ledger, all or nothing (see the module docstring).
 
+    Rows are dicts of text cells (the csv module, no pandas: a refresh stays small in memory).
+    compare(new, hand) -> disagreement messages; choose_preferred(new, current) -> new rows with
+    their `preferred` cell set. Rows whose source_id starts with `prefix` are the refresh's own.
+    """
     from .. import data
 
     folder = data.data_dir()
     data.validate()  # refuse to touch a ledger that is already broken
     table_path, sources_path = folder / f"{table}.csv", folder / "sources.csv"
-    current = pd.read_csv(table_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    columns = list(current.columns)
-    new = pd.DataFrame([{c: str(row.get(c, "")) for c in columns} for row in new_rows], columns=columns)
-    new = new.drop_duplicates(subset=key, keep="last")  # key: what makes two refreshed rows the same figure
+    columns, current = _read(table_path)
+    new = _last_by_key([{c: str(row.get(c, "")) for c in columns} for row in new_rows], key)
     summary = Summary()
     if table == "prices":
-        known = set(data.load("systems")["system_id"])
-        summary.skipped = sorted(set(new.loc[~new["system_id"].isin(known), "system_id"]))
-        new = new[new["system_id"].isin(known)]
+        known = {row["system_id"] for row in _read(folder / "systems.csv")[1]}
+        summary.skipped = sorted({row["system_id"] for row in new if row["system_id"] not in known})
+        new = [row for row in new if row["system_id"] in known]
     if choose_preferred is not None:
         new = choose_preferred(new, current)
-    ours = current["source_id"].str.startswith(prefix)
-    hand = current[~ours]
+    hand = [row for row in current if not row["source_id"].startswith(prefix)]
+    old = {tuple(row[k] for k in key): row for row in current if row["source_id"].startswith(prefix)}
     summary.disagreements = compare(new, hand)
-    old = current[ours].set_index(key)
-    incoming = new.set_index(key)
-    for index, row in incoming.iterrows():
-        if index not in old.index:
+    incoming = {tuple(row[k] for k in key): row for row in new}
+    for index, row in incoming.items():
+        if index not in old:
             summary.added += 1
-        elif not row.equals(old.loc[index]):
+        elif row != old[index]:
             summary.changed += 1
         else:
             summary.unchanged += 1
-    kept_old = old[~old.index.isin(incoming.index)].reset_index()
-    merged = pd.concat([hand, kept_old, new], ignore_index=True)[columns]
-    sources = pd.read_csv(sources_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    incoming_sources = pd.DataFrame([{c: str(s.get(c, "")) for c in sources.columns} for s in new_sources],
-                                    columns=sources.columns)
-    incoming_sources = incoming_sources[incoming_sources["source_id"].isin(set(new["source_id"]))]
-    existing = sources[~sources["source_id"].isin(incoming_sources["source_id"])]
-    # an unchanged source keeps its first accessed date, so a second run changes nothing
-    first_access = sources.set_index("source_id")["accessed"]
-    incoming_sources["accessed"] = [first_access.get(s, a) for s, a in
-                                    zip(incoming_sources["source_id"], incoming_sources["accessed"])]
-    all_sources = pd.concat([existing, incoming_sources], ignore_index=True).sort_values("source_id")
+    kept_old = [row for index, row in old.items() if index not in incoming]
+    merged = hand + kept_old + list(incoming.values())
+    source_columns, sources = _read(sources_path)
+    used = {row["source_id"] for row in new}
+    arriving = [{c: str(s.get(c, "")) for c in source_columns} for s in new_sources if s.get("source_id") in used]
+    arriving_ids = {s["source_id"] for s in arriving}
+    first_access = {s["source_id"]: s["accessed"] for s in sources}
+    for s in arriving:  # an unchanged source keeps its first accessed date, so a second run changes nothing
+        s["accessed"] = first_access.get(s["source_id"], s["accessed"])
+    all_sources = sorted([s for s in sources if s["source_id"] not in arriving_ids] + arriving,
+                         key=lambda s: s["source_id"])
     # sources first: an unused source is valid, a row whose source is missing is not
-    _write_checked(folder, {sources_path.name: _csv(all_sources), table_path.name: _csv(merged)})
+    _write_checked(folder, {sources_path.name: _csv(source_columns, all_sources),
+                            table_path.name: _csv(columns, merged)})
     return summary
 
 
-def _csv(frame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+def _read(path: Path) -> tuple[list[str], list[dict]]:
+    """(header, rows of text cells) of a table of the ledger."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = [dict(row) for row in reader]
+        return list(reader.fieldnames or []), rows
+
+
+def _last_by_key(rows: list[dict], key: list[str]) -> list[dict]:
+    """One row per key, the last one given (refreshed rows of the same figure)."""
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        out.pop(tuple(row[k] for k in key), None)
+        out[tuple(row[k] for k in key)] = row
+    return list(out.values())
+
+
+def _csv(columns: list[str], rows: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
 
 
 def _write_checked(folder: Path, contents: dict[str, bytes]) -> None:

@@ -200,27 +200,27 @@ def _sec_row(company: str, metric: str, label: str, value: float, used: list[dic
             "quote": quote, "notes": notes, "_filed": fact.get("filed", "")}
 
 
-def _compare_financials(new, hand) -> list[str]:
+def _compare_financials(new: list[dict], hand: list[dict]) -> list[str]:
     """SEC figures against the preferred hand-entered ones (headline figures are rounded: 0.25% tolerance)."""
-    hand = hand[hand["preferred"] == "true"].copy()
-    hand["usd"] = [float(v) * {"USD": 1, "million USD": 1e6, "billion USD": 1e9}[u]
-                   for v, u in zip(hand["value"], hand["unit"])]
-    merged = new.merge(hand, on=["company", "metric", "fiscal_period", "kind"], suffixes=("", "_hand"))
+    scale = {"USD": 1, "million USD": 1e6, "billion USD": 1e9}
+    by_key = {}
+    for row in hand:
+        if row["preferred"] == "true":
+            by_key.setdefault((row["company"], row["metric"], row["fiscal_period"], row["kind"]), []).append(row)
     out = []
-    for row in merged.itertuples():
-        if abs(float(row.value) / row.usd - 1) > 0.0025:
-            out.append(f"{row.company} {row.metric} {row.fiscal_period}: SEC {float(row.value):,.0f} USD vs "
-                       f"{row.value_hand} {row.unit_hand} ({row.source_id_hand})")
+    for row in new:
+        for other in by_key.get((row["company"], row["metric"], row["fiscal_period"], row["kind"]), []):
+            usd = float(other["value"]) * scale[other["unit"]]
+            if abs(float(row["value"]) / usd - 1) > 0.0025:
+                out.append(f"{row['company']} {row['metric']} {row['fiscal_period']}: SEC {float(row['value']):,.0f} USD vs "
+                           f"{other['value']} {other['unit']} ({other['source_id']})")
     return out
 
 
-def _choose_preferred(new, current):
+def _choose_preferred(new: list[dict], current: list[dict]) -> list[dict]:
     """A refreshed figure is preferred only where no row of another source (a hand-entered one) is
     preferred for that company, metric, period and kind (refreshed figures are as reported: definition '')."""
-    others = current[(current["preferred"] == "true") & ~current["source_id"].str.startswith(SEC_SOURCE_PREFIX)
-                     & (current["definition"] == "")]
-    taken = set(zip(others["company"], others["metric"], others["fiscal_period"], others["kind"]))
-    new = new.copy()
-    new["preferred"] = ["false" if (c, m, p, k) in taken else "true"
-                        for c, m, p, k in zip(new["company"], new["metric"], new["fiscal_period"], new["kind"])]
-    return new
+    taken = {(r["company"], r["metric"], r["fiscal_period"], r["kind"]) for r in current
+             if r["preferred"] == "true" and not r["source_id"].startswith(SEC_SOURCE_PREFIX) and r.get("definition", "") == ""}
+    return [{**row, "preferred": "false" if (row["company"], row["metric"], row["fiscal_period"], row["kind"]) in taken
+             else "true"} for row in new]
