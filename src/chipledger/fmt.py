@@ -10,6 +10,11 @@ import math
 import re
 
 
+def _missing(value) -> bool:
+    """None or NaN: a cell with no number."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def _trimmed(value: float, decimals: int, keep: int = 1) -> str:
     """value with `decimals` decimals, trailing zeros dropped down to `keep` decimals."""
     text = f"{value:,.{decimals}f}"
@@ -41,7 +46,7 @@ def money(usd: float, per: str = "") -> str:
 def number(value: float, decimals: int = 3) -> str:
     """A plain number for readers, never in scientific notation: 1234567.0 -> '1,234,567',
     1978.9 -> '1,978.9', 0.01234 -> '0.0123', 92.5 -> '92.5'; NaN gives ''."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     value = float(value)
     if value == 0:
@@ -55,21 +60,21 @@ def number(value: float, decimals: int = 3) -> str:
 
 def percent(value: float, decimals: int = 1) -> str:
     """A percentage already in percent: 80.337 -> '80.3%'; NaN gives ''."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     return f"{_trimmed(float(value), decimals, keep=0)}%"
 
 
 def billions(value: float) -> str:
     """A value in billions of US dollars as money: 75.2 -> '$75.2B'; NaN gives ''."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     return money(float(value) * 1e9)
 
 
 def flops(value: float) -> str:
     """FLOP/s for readers: 2.25e15 -> '2.25 PFLOPS', 9.895e14 -> '989.5 TFLOPS'; NaN gives ''."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     value = float(value)
     return f"{number(value / 1e15, 4)} PFLOPS" if value >= 1e15 else f"{number(value / 1e12, 4)} TFLOPS"
@@ -77,14 +82,14 @@ def flops(value: float) -> str:
 
 def gib(value: float) -> str:
     """Bytes as binary gigabytes, the basis every vendor's HBM is compared on: 103079215104 -> '96 GiB'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     return f"{number(float(value) / 2**30)} GiB"
 
 
 def bandwidth(value: float) -> str:
     """Bytes per second, decimal: 2.9e12 -> '2.9 TB/s', 6.4e11 -> '640 GB/s'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     value = float(value)
     return f"{number(value / 1e12)} TB/s" if value >= 1e12 else f"{number(value / 1e9)} GB/s"
@@ -92,7 +97,7 @@ def bandwidth(value: float) -> str:
 
 def watts(value: float) -> str:
     """Watts: 1000.0 -> '1,000 W'; 2.0e9 -> '2 GW'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     value = float(value)
     for scale, unit in ((1e9, "GW"), (1e6, "MW"), (1e4, "kW")):
@@ -104,7 +109,7 @@ def watts(value: float) -> str:
 def _text(value) -> str:
     """A text cell: empty for missing, a vocabulary word with its underscores as spaces
     ('letter_of_intent' -> 'letter of intent'), anything else as it is."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return ""
     try:
         import pandas as pd
