@@ -290,7 +290,7 @@ def test_the_fast_path_finds_exactly_what_the_stream_parser_finds(tmp_path):
             path.write_text(json.dumps(make_price_fixtures.offer(version, region), indent=2), encoding="utf-8")
             cases.append(path)
     for path in cases:
-        assert refresh.aws_scan.scan(path, refresh.aws.ACCELERATOR_FAMILIES) is not None, path
+        assert refresh.aws_scan.scan(path, refresh.aws.ACCELERATOR_FAMILIES, refresh.aws._terms_offset(path)) is not None, path
         fast, stream = refresh.parse_offer(path, fast=True), refresh.parse_offer(path, fast=False)
         assert fast == stream and len(fast[1]) >= 4, path
 
@@ -298,10 +298,10 @@ def test_the_fast_path_finds_exactly_what_the_stream_parser_finds(tmp_path):
 def test_the_fast_path_steps_aside_for_any_other_layout(tmp_path):
     compact = tmp_path / "compact.json"
     compact.write_text(json.dumps(make_price_fixtures.offer(2), separators=(",", ":")))
-    assert refresh.aws_scan.scan(compact, refresh.aws.ACCELERATOR_FAMILIES) is None
+    assert refresh.aws_scan.scan(compact, refresh.aws.ACCELERATOR_FAMILIES, refresh.aws._terms_offset(compact)) is None
     four = tmp_path / "four.json"  # four spaces a level: not AWS's layout
     four.write_text(json.dumps(make_price_fixtures.offer(2), indent=4))
-    assert refresh.aws_scan.scan(four, refresh.aws.ACCELERATOR_FAMILIES) is None
+    assert refresh.aws_scan.scan(four, refresh.aws.ACCELERATOR_FAMILIES, refresh.aws._terms_offset(four)) is None
     assert refresh.parse_offer(four) == refresh.parse_offer(four, fast=False)
 
 

@@ -24,6 +24,8 @@ import math
 import re
 from pathlib import Path
 
+from . import units
+
 FIELD_TYPES = ("string", "number", "integer", "date", "boolean")
 NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -53,16 +55,11 @@ def decoded(path: Path) -> str:
 
 def cut_in_a_quote(path: Path, text: str) -> str | None:
     """A message if the file ends inside a quoted field (an odd number of quote characters: every
-    field that is quoted opens and closes, and a quote inside one is doubled)."""
+    field that is quoted opens and closes, and a quote inside one is doubled). Quotes pair up in
+    order, so with an odd count the last quote is the one that never closes."""
     if text.count('"') % 2 == 0:
         return None
-    last = text.rfind('"')
-    opened = 0
-    for match in re.finditer('"', text):  # the quote that is never closed is the last one that opens
-        opened ^= 1
-        if opened:
-            last = match.start()
-    line = text.count("\n", 0, last) + 1
+    line = text.count("\n", 0, text.rfind('"')) + 1
     return (f"{path}, line {line}: the file ends inside a quoted field opened on that line (a cut or "
             "truncated file?)")
 
@@ -187,8 +184,6 @@ def _cell(value: str, kind: str, constraints: dict) -> str | None:
 
 def _implausible(value: str, row: dict[str, str], plausible: dict) -> str | None:
     """A message if a number lies outside the field's plausible bounds."""
-    from . import units
-
     number = float(value)
     shown = ""
     if "unit_column" in plausible:

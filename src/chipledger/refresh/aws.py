@@ -148,37 +148,31 @@ def parse_offer(path: Path, families: tuple[str, ...] = ACCELERATOR_FAMILIES,
     found = aws_scan.scan(path, families, cut) if fast else None
     if found is not None:  # AWS's layout: only the accelerator products and their terms were parsed
         products, sections = found
-        product_items = products.items()
+        wanted = dict(_wanted_products(products.items(), families, where))
         term_items = {kind: sections[kind].items() for kind in ("OnDemand", "Reserved")}
-        return header, _rows_from(product_items, term_items, families, where, skips)
+        return header, _rows_from(wanted, term_items, where, skips)
     with open_products() as stream:
-        product_items = list(_wanted_products(ijson.kvitems(checked_events(stream, where), "products"), families, where))
+        wanted = dict(_wanted_products(ijson.kvitems(checked_events(stream, where), "products"), families, where))
     term_items = {}
     for term_type in ("OnDemand", "Reserved"):
-        wanted = {sku for sku, _ in product_items}
         with open_terms() as stream:
             term_items[term_type] = [(sku, terms) for sku, terms in
                                      ijson.kvitems(checked_events(stream, where), f"terms.{term_type}") if sku in wanted]
-    return header, _rows_from(product_items, term_items, families, where, skips)
+    return header, _rows_from(wanted, term_items, where, skips)
 
 
 def _wanted_products(items, families: tuple[str, ...], where: str):
-    """The (sku, product) pairs of accelerator instances among all products, each checked for shape."""
+    """(sku, attributes) of the wanted accelerator instances among (sku, product) pairs, each product
+    checked for shape."""
     for sku, product in items:
         product = expect(product, dict, where, f"products.{sku}")
         attributes = expect(product.get("attributes", {}), dict, where, f"products.{sku}.attributes")
         if _wanted(product, attributes, families):
-            yield sku, product
+            yield sku, attributes
 
 
-def _rows_from(product_items, term_items: dict, families: tuple[str, ...], where: str, skips: Skips) -> list[PriceRow]:
-    wanted: dict[str, dict] = {}
-    for sku, product in product_items:
-        product = expect(product, dict, where, f"products.{sku}")
-        attributes = expect(product.get("attributes", {}), dict, where, f"products.{sku}.attributes")
-        if _wanted(product, attributes, families):
-            expect(attributes.get("instanceType"), str, where, f"products.{sku}.attributes.instanceType")
-            wanted[sku] = attributes
+def _rows_from(wanted: dict[str, dict], term_items: dict, where: str, skips: Skips) -> list[PriceRow]:
+    """The price rows of the wanted products' terms (wanted: sku -> attributes)."""
     rows: list[PriceRow] = []
     for term_type in ("OnDemand", "Reserved"):
         for sku, terms in term_items[term_type]:

@@ -27,13 +27,11 @@ import re
 from pathlib import Path
 
 from .errors import RefreshError
-from .guard import MAX_VALUE_CHARS
 
 CHUNK = 4 << 20
 OVERLAP = 256 << 10
 MAX_OBJECT_BYTES = 4 << 20
 """A product's or a SKU's terms object in AWS's files is a few KB; more is not the usual layout."""
-_TERMS = re.compile(rb'\n  "terms"\s*:\s*\{')
 _PRODUCTS = re.compile(rb'\n  "products"\s*:\s*\{')
 _SECTIONS = re.compile(rb'\n    "(OnDemand|Reserved)"\s*:\s*\{')
 
@@ -76,17 +74,14 @@ def _object_at(handle, start: int, closer: bytes, where: str, path: str) -> dict
     return value if isinstance(value, dict) else None
 
 
-def scan(path: Path, families: tuple[str, ...], terms_at: int | None = None
+def scan(path: Path, families: tuple[str, ...], terms_at: int | None
          ) -> tuple[dict[str, dict], dict[str, dict[str, dict]]] | None:
-    """(products, terms) for the accelerator products of an offer file in AWS's layout:
-    products {sku: product}, terms {"OnDemand"|"Reserved": {sku: terms}}; None if the file is not
-    laid out as AWS lays it out (the caller then parses the whole file)."""
+    """(products, terms) for the products of an offer file in AWS's layout whose instanceType is of
+    `families`: products {sku: product}, terms {"OnDemand"|"Reserved": {sku: terms}}; None if the
+    file is not laid out as AWS lays it out (the caller then parses the whole file). terms_at: the
+    offset of the top-level "terms" key (refresh.aws._terms_offset), None where there is none."""
     where = str(path)
-    size = path.stat().st_size
-    first_products = next(_matches(path, _PRODUCTS, 0, min(size, CHUNK)), None)
-    if terms_at is None:
-        first_terms = next(_matches(path, _TERMS), None)
-        terms_at = None if first_terms is None else first_terms[0]
+    first_products = next(_matches(path, _PRODUCTS, 0, min(path.stat().st_size, CHUNK)), None)
     if first_products is None or terms_at is None:
         return None
     products_at = first_products[0]
@@ -129,6 +124,4 @@ def scan(path: Path, families: tuple[str, ...], terms_at: int | None = None
             if value is None:
                 return None
             terms[section[-1]][sku] = value
-    if any(len(s) > MAX_VALUE_CHARS for s in products):
-        return None
     return products, terms
